@@ -1,0 +1,2 @@
+/** The embedded default: broker, function host and demo runner. */
+package dev.flinkesm.local;
