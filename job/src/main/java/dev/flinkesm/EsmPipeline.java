@@ -1,0 +1,110 @@
+package dev.flinkesm;
+
+import dev.flinkesm.batch.BatchLimits;
+import dev.flinkesm.config.EventSourceMapping;
+import dev.flinkesm.failure.Backoff;
+import dev.flinkesm.invoke.LambdaClientFactory;
+import dev.flinkesm.payload.EncodedRecord;
+import dev.flinkesm.payload.EventSourceKind;
+import dev.flinkesm.payload.KafkaEventEncoder;
+import dev.flinkesm.source.CommittedOrStartingOffsets;
+import dev.flinkesm.source.DeliveryReport;
+import dev.flinkesm.source.DeliverySettings;
+import dev.flinkesm.source.EsmKafkaSource;
+import dev.flinkesm.source.KafkaRecordEncoding;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds one mapping's pipeline: delivering Kafka source, then a sink for the small per-batch reports. */
+public final class EsmPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(EsmPipeline.class);
+
+    /** Stable operator ids: savepoints of one version restore into the next. Never change them. */
+    public static final String SOURCE_UID = "esm-kafka-source";
+    public static final String REPORTS_UID = "esm-delivery-reports";
+
+    /** Kafka properties the delivery guarantees depend on; a user value for them is overridden with a warning. */
+    private static final Set<String> RESERVED = Set.of(
+            "group.id", "enable.auto.commit", "commit.offsets.on.checkpoint", "bootstrap.servers",
+            "auto.offset.reset");
+
+    private EsmPipeline() {}
+
+    /** The whole job: delivery, then a sink that discards the reports. */
+    public static DataStreamSink<DeliveryReport> build(
+            StreamExecutionEnvironment env, EventSourceMapping mapping, JobOptions options) {
+        return deliveries(env, mapping, options)
+                .sinkTo(new DiscardingSink<>())
+                .name("Delivered batches")
+                .uid(REPORTS_UID);
+    }
+
+    /** The delivering source alone, emitting one report per delivered batch. */
+    public static SingleOutputStreamOperator<DeliveryReport> deliveries(
+            StreamExecutionEnvironment env, EventSourceMapping mapping, JobOptions options) {
+        if (options.parallelism > 0) {
+            env.setParallelism(options.parallelism);
+        }
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            env.enableCheckpointing(options.checkpointInterval.toMillis());
+        }
+        String bootstrapServers = mapping.bootstrapServers().orElseThrow(() -> new IllegalArgumentException(
+                "ESM_CONFIG_NOT_VALID: EventSourceArn (Amazon MSK) mappings need the cluster's bootstrap servers, "
+                        + "which this build cannot look up yet"));
+        KafkaEventEncoder encoder = new KafkaEventEncoder(
+                mapping.isMsk() ? EventSourceKind.MSK : EventSourceKind.SELF_MANAGED,
+                bootstrapServers,
+                mapping.eventSourceArn().orElse(null));
+
+        Properties kafka = new Properties();
+        options.kafkaProperties.forEach((k, v) -> {
+            if (RESERVED.contains(k)) {
+                LOG.warn("Kafka property {} is set by the mapping and delivery; the value given is ignored.", k);
+            } else {
+                kafka.setProperty(k, v);
+            }
+        });
+        Properties admin = new Properties();
+        admin.putAll(kafka);
+        admin.setProperty("bootstrap.servers", bootstrapServers);
+        admin.setProperty("client.id", "esm-" + mapping.uuid() + "-committer");
+
+        KafkaSourceBuilder<EncodedRecord> kafkaSource = KafkaSource.<EncodedRecord>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(mapping.topics())
+                .setGroupId(mapping.consumerGroupId())
+                .setClientIdPrefix("esm-" + mapping.uuid())
+                .setStartingOffsets(new CommittedOrStartingOffsets(
+                        mapping.startingPosition(), mapping.startingPositionTimestamp().orElse(null)))
+                .setDeserializer(new KafkaRecordEncoding(encoder))
+                .setProperties(kafka)
+                // The source's own commit covers records read but not yet delivered: the delivering reader
+                // commits instead, only what was delivered.
+                .setProperty("commit.offsets.on.checkpoint", "false");
+
+        DeliverySettings settings = new DeliverySettings(
+                new BatchLimits(mapping.batchSize(), mapping.maximumBatchingWindow()),
+                encoder,
+                new LambdaClientFactory(mapping.functionName(), options.lambdaEndpoint,
+                        options.maxConcurrentInvocations, options.invokeTimeout),
+                new Backoff(options.retryInitialBackoff, options.retryMaxBackoff),
+                options.maxConcurrentInvocations,
+                mapping.consumerGroupId(),
+                admin);
+
+        return env.fromSource(
+                        new EsmKafkaSource(kafkaSource.build(), settings),
+                        WatermarkStrategy.noWatermarks(),
+                        "Kafka " + String.join(",", mapping.topics()) + " -> Lambda " + mapping.functionName())
+                .uid(SOURCE_UID);
+    }
+}

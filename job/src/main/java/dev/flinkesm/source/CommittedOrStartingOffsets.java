@@ -1,0 +1,82 @@
+package dev.flinkesm.source;
+
+import dev.flinkesm.config.StartingPosition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Where a partition starts when the job has no checkpoint for it, as Lambda decides: the consumer group's committed
+ * offset if there is one (it wins over StartingPosition), else the mapping's StartingPosition.
+ */
+public final class CommittedOrStartingOffsets implements OffsetsInitializer {
+    private static final long serialVersionUID = 1L;
+
+    private final StartingPosition position;
+    private final Long timestampMillis;
+
+    public CommittedOrStartingOffsets(StartingPosition position, Instant timestamp) {
+        this.position = position;
+        this.timestampMillis = timestamp == null ? null : timestamp.toEpochMilli();
+        if (position == StartingPosition.AT_TIMESTAMP && timestamp == null) {
+            throw new IllegalArgumentException("AT_TIMESTAMP needs a timestamp");
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, Long> getPartitionOffsets(
+            Collection<TopicPartition> partitions, PartitionOffsetsRetriever retriever) {
+        Map<TopicPartition, Long> offsets = new HashMap<>(retriever.committedOffsets(partitions));
+        offsets.values().removeIf(offset -> offset == null || offset < 0);
+        List<TopicPartition> rest = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            if (!offsets.containsKey(tp)) {
+                rest.add(tp);
+            }
+        }
+        if (rest.isEmpty()) {
+            return offsets;
+        }
+        switch (position) {
+            case TRIM_HORIZON:
+                offsets.putAll(retriever.beginningOffsets(rest));
+                break;
+            case LATEST:
+                offsets.putAll(retriever.endOffsets(rest));
+                break;
+            case AT_TIMESTAMP:
+                Map<TopicPartition, Long> query = new HashMap<>();
+                rest.forEach(tp -> query.put(tp, timestampMillis));
+                Map<TopicPartition, OffsetAndTimestamp> found = retriever.offsetsForTimes(query);
+                List<TopicPartition> noneAtOrAfter = new ArrayList<>();
+                for (TopicPartition tp : rest) {
+                    OffsetAndTimestamp hit = found.get(tp);
+                    if (hit != null) {
+                        offsets.put(tp, hit.offset());
+                    } else {
+                        noneAtOrAfter.add(tp);
+                    }
+                }
+                // No record at or after the timestamp yet: start at the end, where the next one will be.
+                offsets.putAll(retriever.endOffsets(noneAtOrAfter));
+                break;
+            default:
+                throw new IllegalStateException("unknown starting position " + position);
+        }
+        return offsets;
+    }
+
+    @Override
+    public OffsetResetStrategy getAutoOffsetResetStrategy() {
+        // Used when a stored offset is out of range (deleted by retention): continue at the oldest record left,
+        // except for LATEST mappings, which by definition do not want the backlog.
+        return position == StartingPosition.LATEST ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
+    }
+}

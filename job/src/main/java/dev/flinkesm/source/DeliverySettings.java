@@ -1,0 +1,75 @@
+package dev.flinkesm.source;
+
+import dev.flinkesm.batch.BatchLimits;
+import dev.flinkesm.failure.Backoff;
+import dev.flinkesm.invoke.LambdaClientFactory;
+import dev.flinkesm.payload.KafkaEventEncoder;
+import java.io.Serializable;
+import java.util.Properties;
+
+/**
+ * Everything a reader needs to deliver, fixed when the job is built and shipped in the job graph. Holds no secrets:
+ * credentials are resolved on the task managers.
+ */
+public final class DeliverySettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Invocations one reader (subtask) keeps in flight at most, over all its partitions. */
+    public static final int DEFAULT_MAX_CONCURRENT_INVOCATIONS = 256;
+
+    private final BatchLimits limits;
+    private final KafkaEventEncoder encoder;
+    private final LambdaClientFactory lambda;
+    private final Backoff backoff;
+    private final int maxConcurrentInvocations;
+    private final String consumerGroupId;
+    private final Properties adminProperties;
+
+    public DeliverySettings(
+            BatchLimits limits,
+            KafkaEventEncoder encoder,
+            LambdaClientFactory lambda,
+            Backoff backoff,
+            int maxConcurrentInvocations,
+            String consumerGroupId,
+            Properties adminProperties) {
+        this.limits = limits;
+        this.encoder = encoder;
+        this.lambda = lambda;
+        this.backoff = backoff;
+        this.maxConcurrentInvocations = maxConcurrentInvocations;
+        this.consumerGroupId = consumerGroupId;
+        this.adminProperties = adminProperties;
+    }
+
+    public BatchLimits limits() {
+        return limits;
+    }
+
+    public KafkaEventEncoder encoder() {
+        return encoder;
+    }
+
+    public LambdaClientFactory lambda() {
+        return lambda;
+    }
+
+    public Backoff backoff() {
+        return backoff;
+    }
+
+    public int maxConcurrentInvocations() {
+        return maxConcurrentInvocations;
+    }
+
+    public String consumerGroupId() {
+        return consumerGroupId;
+    }
+
+    /** Connection (and, resolved on the task manager, security) settings for the admin client that commits. */
+    public Properties adminProperties() {
+        Properties copy = new Properties();
+        copy.putAll(adminProperties);
+        return copy;
+    }
+}

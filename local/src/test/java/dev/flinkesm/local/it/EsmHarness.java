@@ -1,0 +1,135 @@
+package dev.flinkesm.local.it;
+
+import dev.flinkesm.EsmPipeline;
+import dev.flinkesm.JobOptions;
+import dev.flinkesm.config.EventSourceMapping;
+import dev.flinkesm.config.MappingParser;
+import dev.flinkesm.local.kafka.EmbeddedKafka;
+import dev.flinkesm.local.lambda.FunctionHost;
+import dev.flinkesm.source.DeliveryReport;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Real parts for end-to-end tests: a KRaft broker and a Lambda-API function host, started once per test class on
+ * free ports and stopped after it; jobs run on the class's MiniCluster with the real SDK client.
+ */
+final class EsmHarness implements AutoCloseable {
+    static {
+        // The AWS SDK's default chains, pointed at nothing real: the function host ignores signatures.
+        System.setProperty("aws.region", "us-east-1");
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+    }
+
+    final EmbeddedKafka kafka;
+    final FunctionHost functions;
+
+    EsmHarness() throws Exception {
+        kafka = EmbeddedKafka.start();
+        functions = FunctionHost.start(0);
+    }
+
+    /** A topic name no other test uses. */
+    static String uniqueTopic(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    EventSourceMapping mapping(String json) {
+        return MappingParser.parse(json.replace("${bootstrap}", kafka.bootstrapServers()));
+    }
+
+    JobOptions fastOptions() {
+        return new JobOptions()
+                .lambdaEndpoint(functions.endpoint().toString())
+                .checkpointInterval(Duration.ofMillis(300))
+                .backoff(Duration.ofMillis(100), Duration.ofMillis(500))
+                .invokeTimeout(Duration.ofSeconds(30))
+                .parallelism(2);
+    }
+
+    static StreamExecutionEnvironment environment() {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    JobClient start(EventSourceMapping mapping, JobOptions options) throws Exception {
+        return start(mapping, options, Function.identity());
+    }
+
+    /** Starts the job; {@code extra} may add operators after the delivering source (e.g. to induce a failure). */
+    JobClient start(EventSourceMapping mapping, JobOptions options,
+            Function<DataStream<DeliveryReport>, DataStream<DeliveryReport>> extra) throws Exception {
+        StreamExecutionEnvironment env = environment();
+        extra.apply(EsmPipeline.deliveries(env, mapping, options)).sinkTo(new DiscardingSink<>());
+        return env.executeAsync("esm-it " + mapping.uuid());
+    }
+
+    static void cancel(JobClient job) throws Exception {
+        try {
+            job.cancel().get();
+        } catch (ExecutionException e) {
+            // already finished or failed: nothing to cancel
+        }
+        Await.until(Duration.ofSeconds(30), () -> terminal(job), () -> "job did not stop");
+    }
+
+    static boolean terminal(JobClient job) {
+        try {
+            JobStatus status = job.getJobStatus().get();
+            return status.isGloballyTerminalState();
+        } catch (Exception e) {
+            return true; // the MiniCluster no longer knows it
+        }
+    }
+
+    Map<String, Long> committedOffsets(String groupId) {
+        Map<String, Long> result = new HashMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            offsets.forEach((tp, om) -> {
+                if (om != null) {
+                    result.put(tp.topic() + "-" + tp.partition(), om.offset());
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return result;
+    }
+
+    /** The offsets a consumer group should hold once all of {@code produced} is delivered. */
+    static Map<String, Long> endOffsets(Produced produced) {
+        Map<String, Long> end = new HashMap<>();
+        produced.offsetsByPartition.forEach((tp, offsets) -> end.put(tp, offsets.get(offsets.size() - 1) + 1));
+        return end;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            functions.close();
+        } finally {
+            kafka.close();
+        }
+    }
+}
