@@ -1,0 +1,67 @@
+package dev.flinkesm.local.lambda;
+
+import dev.flinkesm.local.lambda.functions.AlwaysFails;
+import dev.flinkesm.local.lambda.functions.CountRecords;
+import dev.flinkesm.local.lambda.functions.LogBatches;
+import dev.flinkesm.local.lambda.functions.Slow;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Serves demo functions until killed: {@code demo-logger} (logs each batch), {@code demo-fails} (always fails),
+ * {@code demo-slow} (sleeps, then succeeds) and {@code bench-sink} (counts records, returns at once).
+ */
+@Command(
+        name = "function-host",
+        mixinStandardHelpOptions = true,
+        description = "Serves the Lambda Invoke API for demo functions until killed.")
+public final class FunctionHostMain implements Callable<Integer> {
+
+    @Option(names = "--port", description = "Port on 127.0.0.1 (0 = a free port). Default: ${DEFAULT-VALUE}.")
+    int port = 9001;
+
+    @Option(names = "--latency-ms", description = "Latency added to every invocation. Default: ${DEFAULT-VALUE}.")
+    long latencyMs = 0;
+
+    @Option(names = "--slow-ms", description = "How long demo-slow sleeps. Default: ${DEFAULT-VALUE}.")
+    long slowMs = 1000;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FunctionHostMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (latencyMs < 0 || slowMs < 0) {
+            System.err.println("--latency-ms and --slow-ms must not be negative");
+            return 2;
+        }
+        FunctionHost host = FunctionHost.start(port);
+        host.recording(false); // a long-running host must not keep every request body
+        CountRecords benchSink = new CountRecords();
+        host.register("demo-logger", new LogBatches());
+        host.register("demo-fails", new AlwaysFails());
+        host.register("demo-slow", new Slow(Duration.ofMillis(slowMs)), Duration.ofMinutes(14));
+        host.register("bench-sink", benchSink);
+        for (String name : List.of("demo-logger", "demo-fails", "demo-slow", "bench-sink")) {
+            host.faults(name).latency(Duration.ofMillis(latencyMs));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // stdout, not the logger: log4j's own shutdown hook may already have stopped logging
+            System.out.println("bench-sink received " + benchSink.records() + " records in "
+                    + benchSink.invocations() + " invocations");
+            host.close();
+        }, "function-host-shutdown"));
+        // Scripts wait for this line.
+        System.out.println("Function host ready: endpoint=" + host.endpoint());
+        System.out.flush();
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}
