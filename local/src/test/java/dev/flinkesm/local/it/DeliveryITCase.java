@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.local.lambda.FunctionHost;
+import dev.flinkesm.local.lambda.Invocation;
 import dev.flinkesm.local.lambda.functions.RecordingFunction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,7 +91,7 @@ class DeliveryITCase {
         }
 
         DeliveryCheck.of(produced, function.delivered()).assertExactlyOnceInOrder();
-        for (FunctionHost.Invocation invocation : harness.functions.invocations("all-records")) {
+        for (Invocation invocation : harness.functions.invocations("all-records")) {
             assertThat(recordCount(invocation.body())).isBetween(1, 50);
             assertThat(invocation.body().length).isLessThanOrEqualTo(BatchLimits.MAX_REQUEST_BYTES);
         }
@@ -121,10 +122,10 @@ class DeliveryITCase {
         }
 
         DeliveryCheck.of(produced, function.delivered()).assertExactlyOnceInOrder();
-        List<FunctionHost.Invocation> invocations = harness.functions.invocations("large-records");
+        List<Invocation> invocations = harness.functions.invocations("large-records");
         // 900 kB base64-encodes to 1.2 MB: five fit under 6,291,456 bytes, a sixth does not.
         assertThat(invocations).hasSize(4);
-        for (FunctionHost.Invocation invocation : invocations) {
+        for (Invocation invocation : invocations) {
             assertThat(invocation.body().length).isLessThanOrEqualTo(BatchLimits.MAX_REQUEST_BYTES);
             assertThat(recordCount(invocation.body())).isEqualTo(5);
         }
@@ -155,15 +156,15 @@ class DeliveryITCase {
         }
 
         DeliveryCheck.of(produced, function.delivered()).assertExactlyOnceInOrder();
-        List<FunctionHost.Invocation> all = harness.functions.invocations("flaky");
-        List<FunctionHost.Invocation> partitionOne = new ArrayList<>();
-        for (FunctionHost.Invocation invocation : all) {
+        List<Invocation> all = harness.functions.invocations("flaky");
+        List<Invocation> partitionOne = new ArrayList<>();
+        for (Invocation invocation : all) {
             if (new String(invocation.body(), StandardCharsets.UTF_8).contains(failingKey)) {
                 partitionOne.add(invocation);
             }
         }
-        FunctionHost.Invocation first = partitionOne.get(0);
-        FunctionHost.Invocation third = partitionOne.get(2);
+        Invocation first = partitionOne.get(0);
+        Invocation third = partitionOne.get(2);
         assertThat(first.functionError()).isNotNull();
         assertThat(partitionOne.get(1).functionError()).isNotNull();
         assertThat(third.functionError()).isNull();
