@@ -11,9 +11,9 @@ import dev.flinkesm.source.CommittedOrStartingOffsets;
 import dev.flinkesm.source.DeliveryReport;
 import dev.flinkesm.source.DeliverySettings;
 import dev.flinkesm.source.EsmKafkaSource;
+import dev.flinkesm.source.KafkaClientProperties;
 import dev.flinkesm.source.KafkaRecordEncoding;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -31,11 +31,6 @@ public final class EsmPipeline {
     /** Stable operator ids: savepoints of one version restore into the next. Never change them. */
     public static final String SOURCE_UID = "esm-kafka-source";
     public static final String REPORTS_UID = "esm-delivery-reports";
-
-    /** Kafka properties the delivery guarantees depend on; a user value for them is overridden with a warning. */
-    private static final Set<String> RESERVED = Set.of(
-            "group.id", "enable.auto.commit", "commit.offsets.on.checkpoint", "bootstrap.servers",
-            "auto.offset.reset");
 
     private EsmPipeline() {}
 
@@ -65,17 +60,9 @@ public final class EsmPipeline {
                 bootstrapServers,
                 mapping.eventSourceArn().orElse(null));
 
-        Properties kafka = new Properties();
-        options.kafkaProperties.forEach((k, v) -> {
-            if (RESERVED.contains(k)) {
-                LOG.warn("Kafka property {} is set by the mapping and delivery; the value given is ignored.", k);
-            } else {
-                kafka.setProperty(k, v);
-            }
-        });
+        Properties kafka = KafkaClientProperties.common(mapping, bootstrapServers, options);
         Properties admin = new Properties();
         admin.putAll(kafka);
-        admin.setProperty("bootstrap.servers", bootstrapServers);
         admin.setProperty("client.id", "esm-" + mapping.uuid() + "-committer");
 
         KafkaSourceBuilder<EncodedRecord> kafkaSource = KafkaSource.<EncodedRecord>builder()

@@ -4,6 +4,7 @@ import dev.flinkesm.batch.Batch;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.batch.PartitionBatcher;
 import dev.flinkesm.failure.InvokeClassifier;
+import dev.flinkesm.failure.KafkaFailureClassifier;
 import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.ReasonCode;
 import dev.flinkesm.failure.Verdict;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -91,8 +93,8 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         this.settings = settings;
         this.metrics = new EsmMetrics(context.metricGroup());
         this.invoker = settings.lambda().createInvoker();
-        this.committer =
-                new OffsetCommitter(settings.consumerGroupId(), settings.adminProperties(), this::post, metrics);
+        this.committer = new OffsetCommitter(
+                settings.consumerGroupId(), settings.adminProperties(), this::post, metrics, this::stopMapping);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "esm-timer-" + context.getIndexOfSubtask());
             t.setDaemon(true);
@@ -144,11 +146,21 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
 
     private InputStatus pollKafka() throws Exception {
         InputStatus status = InputStatus.NOTHING_AVAILABLE;
-        for (int i = 0; i < RECORDS_PER_POLL; i++) {
-            status = kafkaReader.pollNext(capture);
-            if (status != InputStatus.MORE_AVAILABLE) {
-                break;
+        try {
+            for (int i = 0; i < RECORDS_PER_POLL; i++) {
+                status = kafkaReader.pollNext(capture);
+                if (status != InputStatus.MORE_AVAILABLE) {
+                    break;
+                }
             }
+        } catch (Exception e) {
+            // Refused credentials or missing ACLs would fail again after every restart: stop once, saying why.
+            Optional<MappingStoppedException> fatal = KafkaFailureClassifier.asMappingStop(e);
+            if (fatal.isPresent()) {
+                LOG.error("Stopping the mapping: {}", fatal.get().getMessage());
+                throw fatal.get().suppressingRestarts();
+            }
+            throw e;
         }
         return status;
     }
@@ -214,13 +226,20 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
                 break;
             case STOP_MAPPING:
                 metrics.recordFailedInvoke(batch.size());
-                stop = new MappingStoppedException(ReasonCode.FUNCTION_CONFIG_NOT_VALID,
+                stopMapping(new MappingStoppedException(ReasonCode.FUNCTION_CONFIG_NOT_VALID,
                         "Function " + settings.lambda().functionName() + " cannot be invoked: "
-                                + InvokeClassifier.problem(result));
-                LOG.error("Stopping the mapping: {}", stop.getMessage());
+                                + InvokeClassifier.problem(result)));
                 break;
             default:
                 throw new IllegalStateException("unhandled verdict " + verdict);
+        }
+    }
+
+    /** Fails the job at the next pollNext, once, without restarts. */
+    private void stopMapping(MappingStoppedException reason) {
+        if (stop == null) {
+            stop = reason;
+            LOG.error("Stopping the mapping: {}", reason.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.flinkesm.source;
 
+import dev.flinkesm.failure.KafkaFailureClassifier;
+import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.metrics.EsmMetrics;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,11 +10,13 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,19 +41,26 @@ import org.slf4j.LoggerFactory;
 final class OffsetCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetCommitter.class);
 
+    /** Consecutive commits refused for lack of the group ACL before the mapping stops. */
+    static final int AUTHORIZATION_FAILURES_TO_STOP = 3;
+
     private final String groupId;
     private final Properties adminProperties;
     private final Executor taskThread;
     private final EsmMetrics metrics;
     private final TreeMap<Long, Map<TopicPartition, Long>> snapshots = new TreeMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final Consumer<MappingStoppedException> stopMapping;
     private Admin admin;
+    private int consecutiveAuthorizationFailures;
 
-    OffsetCommitter(String groupId, Properties adminProperties, Executor taskThread, EsmMetrics metrics) {
+    OffsetCommitter(String groupId, Properties adminProperties, Executor taskThread, EsmMetrics metrics,
+            Consumer<MappingStoppedException> stopMapping) {
         this.groupId = groupId;
         this.adminProperties = adminProperties;
         this.taskThread = taskThread;
         this.metrics = metrics;
+        this.stopMapping = stopMapping;
     }
 
     void onSnapshot(long checkpointId, Map<TopicPartition, Long> firstUndeliveredOffsets) {
@@ -78,6 +89,7 @@ final class OffsetCommitter implements AutoCloseable {
 
     private void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, Throwable error) {
         if (error == null) {
+            consecutiveAuthorizationFailures = 0;
             offsets.forEach((tp, om) -> {
                 Long before = committed.put(tp, om.offset());
                 if (before != null && om.offset() > before) {
@@ -88,7 +100,12 @@ final class OffsetCommitter implements AutoCloseable {
         }
         metrics.recordCommitError();
         Throwable cause = error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof UnknownMemberIdException) {
+        if (cause instanceof GroupAuthorizationException
+                && ++consecutiveAuthorizationFailures >= AUTHORIZATION_FAILURES_TO_STOP) {
+            // Reading works without the group ACL (the source assigns partitions itself), so this is the one
+            // place a missing group ACL shows. A single failure may be an ACL being changed; repeated ones are not.
+            KafkaFailureClassifier.asMappingStop(cause).ifPresent(stopMapping);
+        } else if (cause instanceof UnknownMemberIdException) {
             LOG.error("Cannot commit offsets for consumer group {}: the group has active members. A mapping's group "
                     + "must be its own; stop the other consumers or choose another ConsumerGroupId.", groupId);
         } else {
