@@ -63,6 +63,11 @@ public final class EsmJob implements Callable<Integer> {
     @Option(names = "--kafka-property", description = "Extra Kafka consumer property, key=value (repeatable).")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    @Option(names = "--destination-endpoint",
+            description = "Endpoint for an on-failure destination service, e.g. sqs=http://localhost:9324 "
+                    + "(repeatable). Default: the AWS SDK's resolution.")
+    Map<String, String> destinationEndpoints = new LinkedHashMap<>();
+
     public static void main(String[] args) {
         int exit = new CommandLine(new EsmJob()).execute(args);
         if (exit != 0) {
@@ -99,6 +104,7 @@ public final class EsmJob implements Callable<Integer> {
                 .backoff(Duration.ofMillis(retryInitialBackoffMs), Duration.ofMillis(retryMaxBackoffMs))
                 .invokeTimeout(Duration.ofMillis(invokeTimeoutMs));
         options.kafkaProperties.putAll(kafkaProperties);
+        options.destinationEndpoints.putAll(destinationEndpoints);
         return options;
     }
 }

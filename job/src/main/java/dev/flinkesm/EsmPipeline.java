@@ -3,6 +3,8 @@ package dev.flinkesm;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.failure.Backoff;
+import dev.flinkesm.failure.FailurePolicy;
+import dev.flinkesm.failure.destination.DestinationContext;
 import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.payload.EncodedRecord;
 import dev.flinkesm.payload.EventSourceKind;
@@ -86,7 +88,10 @@ public final class EsmPipeline {
                 new Backoff(options.retryInitialBackoff, options.retryMaxBackoff),
                 options.maxConcurrentInvocations,
                 mapping.consumerGroupId(),
-                admin);
+                admin,
+                FailurePolicy.of(mapping),
+                mapping.onFailureDestination().orElse(null),
+                new DestinationContext(mapping.uuid(), kafka, options.destinationEndpoints));
 
         return env.fromSource(
                         new EsmKafkaSource(kafkaSource.build(), settings),

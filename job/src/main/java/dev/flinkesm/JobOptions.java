@@ -25,6 +25,8 @@ public final class JobOptions {
     public int parallelism;
     /** Extra Kafka consumer properties (e.g. fetch tuning); they cannot override what delivery relies on. */
     public final Map<String, String> kafkaProperties = new LinkedHashMap<>();
+    /** Explicit endpoints for on-failure destination services ({@code sqs}, {@code sns}, {@code s3}). */
+    public final Map<String, String> destinationEndpoints = new LinkedHashMap<>();
 
     public JobOptions lambdaEndpoint(String endpoint) {
         this.lambdaEndpoint = endpoint;

@@ -1,6 +1,8 @@
 package dev.flinkesm.batch;
 
 import dev.flinkesm.payload.EncodedRecord;
+import dev.flinkesm.payload.KafkaEventEncoder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,6 +21,46 @@ public final class Batch {
         this.partition = partition;
         this.records = records;
         this.eventBytes = eventBytes;
+    }
+
+    /** A batch of these records (one topic-partition, offset order), sized exactly for {@code encoder}'s event. */
+    public static Batch of(List<EncodedRecord> records, KafkaEventEncoder encoder) {
+        EncodedRecord first = records.get(0);
+        long recordBytes = 0;
+        for (EncodedRecord r : records) {
+            recordBytes += r.size();
+        }
+        return new Batch(first.topic(), first.partition(), records,
+                encoder.eventSize(first.topic(), first.partition(), records.size(), recordBytes));
+    }
+
+    /**
+     * The records from {@code index} on, for a retry after the function reported the earlier ones done. The retry
+     * count carries over: it is the same work being retried.
+     */
+    public Batch remainderFrom(int index, KafkaEventEncoder encoder) {
+        Batch rest = of(new ArrayList<>(records.subList(index, records.size())), encoder);
+        rest.attempts = attempts;
+        return rest;
+    }
+
+    /**
+     * The two halves of a failing batch ({@code BisectBatchOnFunctionError}), first half first. Each half starts a
+     * fresh retry count: as on AWS, splitting does not count towards the retry quota.
+     */
+    public List<Batch> bisect(KafkaEventEncoder encoder) {
+        int middle = records.size() / 2;
+        return List.of(of(new ArrayList<>(records.subList(0, middle)), encoder),
+                of(new ArrayList<>(records.subList(middle, records.size())), encoder));
+    }
+
+    /** The oldest record timestamp in the batch (Kafka timestamps are not monotonic within a partition). */
+    public long oldestTimestamp() {
+        long oldest = Long.MAX_VALUE;
+        for (EncodedRecord r : records) {
+            oldest = Math.min(oldest, r.timestamp());
+        }
+        return oldest;
     }
 
     public String topic() {

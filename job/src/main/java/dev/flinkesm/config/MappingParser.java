@@ -60,12 +60,7 @@ public final class MappingParser {
                     "SourceAccessConfigurations.SASL_SCRAM_256_AUTH",
                     "SourceAccessConfigurations.SASL_SCRAM_512_AUTH",
                     "SourceAccessConfigurations.CLIENT_CERTIFICATE_TLS_AUTH",
-                    "SourceAccessConfigurations.SERVER_ROOT_CA_CERTIFICATE",
-                    "MaximumRetryAttempts",
-                    "MaximumRecordAgeInSeconds",
-                    "BisectBatchOnFunctionError",
-                    "FunctionResponseTypes",
-                    "DestinationConfig");
+                    "SourceAccessConfigurations.SERVER_ROOT_CA_CERTIFICATE");
 
     /** Top-level fields of a Kafka mapping, in canonical order. {@code UUID} is ours: AWS assigns it on create. */
     private static final Set<String> KAFKA_FIELDS =

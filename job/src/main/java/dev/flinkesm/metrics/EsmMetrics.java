@@ -26,6 +26,7 @@ public final class EsmMetrics {
     public static final String COMMITTED_EVENT_COUNT = "CommittedEventCount";
     public static final String INVOKE_ERROR_COUNT = "InvokeErrorCount";
     public static final String COMMIT_ERROR_COUNT = "CommitErrorCount";
+    public static final String ON_FAILURE_DESTINATION_DELIVERY_ERROR_COUNT = "OnFailureDestinationDeliveryErrorCount";
     public static final String OFFSET_LAG = "OffsetLag";
     public static final String MAX_OFFSET_LAG = "MaxOffsetLag";
     public static final String SUM_OFFSET_LAG = "SumOffsetLag";
@@ -49,6 +50,7 @@ public final class EsmMetrics {
     private final Counter committed;
     private final Counter invokeErrors;
     private final Counter commitErrors;
+    private final Counter destinationErrors;
     private final Counter retries;
     private final Histogram invokeDuration;
     private final Histogram batchSize;
@@ -65,6 +67,7 @@ public final class EsmMetrics {
         this.committed = group.counter(COMMITTED_EVENT_COUNT);
         this.invokeErrors = group.counter(INVOKE_ERROR_COUNT);
         this.commitErrors = group.counter(COMMIT_ERROR_COUNT);
+        this.destinationErrors = group.counter(ON_FAILURE_DESTINATION_DELIVERY_ERROR_COUNT);
         this.retries = group.counter(RETRIES);
         this.invokeDuration = group.histogram(INVOKE_DURATION_MS, new DescriptiveStatisticsHistogram(1000));
         this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
@@ -78,13 +81,14 @@ public final class EsmMetrics {
         group.gauge(BUFFERED_RECORDS, buffered::getAsLong);
     }
 
-    /** Registers the per-partition lag gauge once per partition this reader is assigned. */
-    public void registerPartition(String topic, int partition) {
+    /** Registers the per-partition gauges once per partition this reader is assigned. */
+    public void registerPartition(String topic, int partition, LongSupplier bufferedRecords) {
         String key = topic + "-" + partition;
         if (lagByPartition.putIfAbsent(key, 0L) == null) {
-            group.addGroup(TOPIC_GROUP, topic)
-                    .addGroup(PARTITION_GROUP, String.valueOf(partition))
-                    .gauge(OFFSET_LAG, () -> lagByPartition.getOrDefault(key, 0L));
+            MetricGroup partitionGroup =
+                    group.addGroup(TOPIC_GROUP, topic).addGroup(PARTITION_GROUP, String.valueOf(partition));
+            partitionGroup.gauge(OFFSET_LAG, () -> lagByPartition.getOrDefault(key, 0L));
+            partitionGroup.gauge(BUFFERED_RECORDS, bufferedRecords::getAsLong);
         }
     }
 
@@ -120,6 +124,10 @@ public final class EsmMetrics {
 
     public void recordDestinationDelivered(int records) {
         destinationDelivered.inc(records);
+    }
+
+    public void recordDestinationError() {
+        destinationErrors.inc();
     }
 
     public void recordCommitted(long records) {

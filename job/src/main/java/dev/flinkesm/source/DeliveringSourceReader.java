@@ -3,15 +3,19 @@ package dev.flinkesm.source;
 import dev.flinkesm.batch.Batch;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.batch.PartitionBatcher;
-import dev.flinkesm.failure.InvokeClassifier;
+import dev.flinkesm.failure.Decision;
+import dev.flinkesm.failure.OutcomeClassifier;
+import dev.flinkesm.failure.destination.FailedBatch;
+import dev.flinkesm.failure.destination.FailureCondition;
+import dev.flinkesm.failure.destination.OnFailureDestination;
 import dev.flinkesm.failure.KafkaFailureClassifier;
 import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.ReasonCode;
-import dev.flinkesm.failure.Verdict;
 import dev.flinkesm.invoke.InvokeResult;
 import dev.flinkesm.invoke.LambdaInvoker;
 import dev.flinkesm.metrics.EsmMetrics;
 import dev.flinkesm.payload.EncodedRecord;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,6 +73,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final DeliverySettings settings;
     private final EsmMetrics metrics;
     private final LambdaInvoker invoker;
+    private final OnFailureDestination destination; // null: none configured
     private final OffsetCommitter committer;
 
     private final Map<String, PartitionState> partitions = new LinkedHashMap<>();
@@ -93,6 +98,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         this.settings = settings;
         this.metrics = new EsmMetrics(context.metricGroup());
         this.invoker = settings.lambda().createInvoker();
+        this.destination = settings.createDestination();
         this.committer = new OffsetCommitter(
                 settings.consumerGroupId(), settings.adminProperties(), this::post, metrics, this::stopMapping);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -102,7 +108,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         });
         metrics.registerReaderGauges(
                 () -> inFlight,
-                () -> partitions.values().stream().filter(p -> p.stalledReason != null).count(),
+                () -> partitions.values().stream().filter(PartitionState::isStalled).count(),
                 () -> partitions.values().stream().mapToLong(p -> p.batcher.bufferedRecords()).sum());
     }
 
@@ -179,11 +185,16 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         int n = all.size();
         for (int i = 0; i < n && inFlight < settings.maxConcurrentInvocations(); i++) {
             PartitionState partition = all.get((dispatchCursor + i) % n);
-            if (partition.canSend(nowNanos)) {
-                Batch batch = partition.batchToSend(nowNanos);
-                if (batch != null) {
-                    send(partition, batch);
-                }
+            if (!partition.canSend(nowNanos)) {
+                continue;
+            }
+            if (partition.deadLetter != null) {
+                sendToDestination(partition);
+                continue;
+            }
+            Batch batch = partition.batchToSend(nowNanos);
+            if (batch != null) {
+                send(partition, batch);
             }
         }
         dispatchCursor = (dispatchCursor + 1) % n;
@@ -191,9 +202,9 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
 
     private void send(PartitionState partition, Batch batch) {
         if (PartitionBatcher.isOversized(batch, settings.limits())) {
-            stall(partition, batch, "the event for offset " + batch.firstOffset() + " alone is "
-                    + batch.eventBytes() + " bytes, over Lambda's " + BatchLimits.MAX_REQUEST_BYTES
-                    + "-byte request limit, and no on-failure destination is set");
+            apply(partition, batch, null, OutcomeClassifier.payloadTooLarge(settings.policy(),
+                    "the event for offset " + batch.firstOffset() + " alone is " + batch.eventBytes()
+                            + " bytes, over Lambda's " + BatchLimits.MAX_REQUEST_BYTES + "-byte request limit"));
             return;
         }
         byte[] event = settings.encoder().event(batch.records());
@@ -212,27 +223,86 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
             return; // the split left this reader meanwhile; its new owner re-reads the batch
         }
         metrics.recordInvocation(batch.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-        Verdict verdict = InvokeClassifier.classify(result);
-        switch (verdict) {
-            case DELIVERED:
-                onDelivered(partition, batch);
+        apply(partition, batch, result,
+                OutcomeClassifier.decide(batch, result, settings.policy(), System.currentTimeMillis()));
+    }
+
+    /** Carries out a decision for the partition's head batch. {@code result} is null if it was never invoked. */
+    private void apply(PartitionState partition, Batch batch, InvokeResult result, Decision decision) {
+        if (decision.delivered() > 0) {
+            onDelivered(partition, batch, decision.delivered());
+        }
+        int rest = batch.size() - decision.delivered();
+        switch (decision.action()) {
+            case NONE:
                 break;
             case RETRY:
-                onRetry(partition, batch, result);
+                metrics.recordFailedInvoke(rest);
+                scheduleRetry(partition, partition.head(), decision);
                 break;
-            case PAYLOAD_TOO_LARGE:
-                metrics.recordFailedInvoke(batch.size());
-                stall(partition, batch, "Lambda refused the request as too large: " + InvokeClassifier.problem(result));
+            case BISECT:
+                metrics.recordFailedInvoke(rest);
+                LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{} failed ({}); bisecting",
+                        batch.topic(), batch.partition(), batch.firstOffset(), batch.lastOffset(), decision.reason());
+                partition.bisectHead(settings.encoder());
+                break;
+            case DEAD_LETTER:
+                if (result != null) {
+                    metrics.recordFailedInvoke(rest);
+                }
+                partition.failing = true;
+                partition.deadLetter = failedBatch(partition.head(), result, decision);
+                sendToDestination(partition);
+                break;
+            case DROP:
+                metrics.recordFailedInvoke(rest);
+                Batch dropped = partition.head();
+                LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: {} records dropped after {} "
+                                + "attempts ({}; {}); no on-failure destination is set",
+                        dropped.topic(), dropped.partition(), dropped.firstOffset(), dropped.lastOffset(),
+                        dropped.size(), dropped.attempts(), decision.condition().awsName(), decision.reason());
+                metrics.recordDropped(dropped.size());
+                partition.completeHead();
+                break;
+            case STALL:
+                stall(partition, partition.head(), decision.reason());
                 break;
             case STOP_MAPPING:
-                metrics.recordFailedInvoke(batch.size());
+                metrics.recordFailedInvoke(rest);
                 stopMapping(new MappingStoppedException(ReasonCode.FUNCTION_CONFIG_NOT_VALID,
-                        "Function " + settings.lambda().functionName() + " cannot be invoked: "
-                                + InvokeClassifier.problem(result)));
+                        "Function " + settings.lambda().functionName() + " cannot be invoked: " + decision.reason()));
                 break;
             default:
-                throw new IllegalStateException("unhandled verdict " + verdict);
+                throw new IllegalStateException("unhandled decision " + decision);
         }
+    }
+
+    private void onDelivered(PartitionState partition, Batch batch, int records) {
+        partition.completeHead(records, settings.encoder());
+        metrics.recordInvoked(records);
+        reports.add(new DeliveryReport(batch.topic(), batch.partition(), batch.firstOffset(),
+                batch.records().get(records - 1).offset(), records, batch.attempts()));
+    }
+
+    private void scheduleRetry(PartitionState partition, Batch batch, Decision decision) {
+        metrics.recordRetry();
+        partition.failing = true;
+        long delayMillis = settings.backoff().delayMillis(Math.max(batch.attempts(), 1));
+        partition.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        if (batch.attempts() <= 3 || batch.attempts() % 10 == 0) {
+            LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{} attempt={} failed: {}; retrying in {} ms",
+                    batch.topic(), batch.partition(), batch.firstOffset(), batch.lastOffset(), batch.attempts(),
+                    decision.reason(), delayMillis);
+        }
+    }
+
+    private void stall(PartitionState partition, Batch batch, String reason) {
+        partition.stalledReason = reason;
+        partition.failing = true;
+        metrics.recordFailedInvoke(batch.size());
+        LOG.error("kafka_topic={} kafka_partition={} kafka_offset={}: partition stopped: {}. Records from this "
+                        + "offset on are neither sent nor committed.",
+                batch.topic(), batch.partition(), batch.firstOffset(), reason);
     }
 
     /** Fails the job at the next pollNext, once, without restarts. */
@@ -243,30 +313,54 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         }
     }
 
-    private void onDelivered(PartitionState partition, Batch batch) {
-        partition.delivered(batch);
-        metrics.recordInvoked(batch.size());
-        reports.add(new DeliveryReport(batch.topic(), batch.partition(), batch.firstOffset(), batch.lastOffset(),
-                batch.size(), batch.attempts()));
-    }
-
-    private void onRetry(PartitionState partition, Batch batch, InvokeResult result) {
-        metrics.recordFailedInvoke(batch.size());
-        metrics.recordRetry();
-        long delayMillis = settings.backoff().delayMillis(batch.attempts());
-        partition.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
-        if (batch.attempts() <= 3 || batch.attempts() % 10 == 0) {
-            LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{} attempt={} failed: {}; retrying in {} ms",
-                    batch.topic(), batch.partition(), batch.firstOffset(), batch.lastOffset(), batch.attempts(),
-                    result, delayMillis);
+    private FailedBatch failedBatch(Batch batch, InvokeResult result, Decision decision) {
+        Instant now = Instant.now();
+        if (result == null || decision.condition() == FailureCondition.MAXIMUM_PAYLOAD_SIZE_EXCEEDED) {
+            return FailedBatch.payloadTooLarge(settings.encoder(), settings.lambda().functionName(),
+                    batch.records().get(0), now);
         }
+        boolean functionError = result.kind() == InvokeResult.Kind.FUNCTION_ERROR;
+        return FailedBatch.afterInvokes(settings.encoder(), settings.lambda().functionName(), batch.records(),
+                decision.condition(), batch.attempts(),
+                result.statusCode() == InvokeResult.NO_RESPONSE ? null : result.statusCode(),
+                result.executedVersion(), functionError ? result.functionError() : null, now);
     }
 
-    private void stall(PartitionState partition, Batch batch, String reason) {
-        partition.stalledReason = reason;
-        LOG.error("kafka_topic={} kafka_partition={} kafka_offset={}: partition stopped: {}. Records from this "
-                        + "offset on are neither sent nor committed.",
-                batch.topic(), batch.partition(), batch.firstOffset(), reason);
+    /** Writes the partition's given-up head to the on-failure destination; retried until it succeeds. */
+    private void sendToDestination(PartitionState partition) {
+        FailedBatch failed = partition.deadLetter;
+        partition.inFlight = true;
+        inFlight++;
+        CompletableFuture<Void> write;
+        try {
+            write = destination.send(failed);
+        } catch (RuntimeException e) {
+            write = CompletableFuture.failedFuture(e);
+        }
+        write.whenComplete((ok, error) -> post(() -> onDestinationWritten(partition, failed, error)));
+    }
+
+    private void onDestinationWritten(PartitionState partition, FailedBatch failed, Throwable error) {
+        inFlight--;
+        partition.inFlight = false;
+        if (partitions.get(partition.splitId) != partition) {
+            return;
+        }
+        if (error == null) {
+            LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: {} records sent to the on-failure "
+                            + "destination ({})", failed.topic(), failed.partition(), failed.firstRecord().offset(),
+                    failed.lastRecord().offset(), failed.records().size(), failed.condition().awsName());
+            metrics.recordDestinationDelivered(failed.records().size());
+            partition.completeHead();
+            return;
+        }
+        // No loss through a broken destination: the records stay undelivered (and uncommitted) until it works.
+        metrics.recordDestinationError();
+        long delayMillis = settings.backoff().delayMillis(++partition.deadLetterAttempts);
+        partition.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: writing to the on-failure destination "
+                        + "failed ({}); retrying in {} ms", failed.topic(), failed.partition(),
+                failed.firstRecord().offset(), failed.lastRecord().offset(), error.toString(), delayMillis);
     }
 
     /** Pauses fetching for partitions that cannot use more records; resumes the others. */
@@ -359,9 +453,10 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     public void addSplits(List<KafkaPartitionSplit> splits) {
         for (KafkaPartitionSplit split : splits) {
             partitions.computeIfAbsent(split.splitId(), id -> {
-                metrics.registerPartition(split.getTopic(), split.getPartition());
-                return new PartitionState(split.getTopicPartition(), id, new PartitionBatcher(
+                PartitionState partition = new PartitionState(split.getTopicPartition(), id, new PartitionBatcher(
                         split.getTopic(), split.getPartition(), settings.limits(), settings.encoder()));
+                metrics.registerPartition(split.getTopic(), split.getPartition(), () -> partition.bufferedRecords());
+                return partition;
             });
         }
         kafkaReader.addSplits(splits);
@@ -386,7 +481,13 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
             try {
                 invoker.close();
             } finally {
-                committer.close();
+                try {
+                    committer.close();
+                } finally {
+                    if (destination != null) {
+                        destination.close();
+                    }
+                }
             }
         }
     }

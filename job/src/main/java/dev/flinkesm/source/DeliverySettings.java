@@ -2,6 +2,10 @@ package dev.flinkesm.source;
 
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.failure.Backoff;
+import dev.flinkesm.failure.FailurePolicy;
+import dev.flinkesm.failure.destination.DestinationContext;
+import dev.flinkesm.failure.destination.OnFailureDestination;
+import dev.flinkesm.failure.destination.OnFailureDestinations;
 import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.payload.KafkaEventEncoder;
 import java.io.Serializable;
@@ -24,6 +28,9 @@ public final class DeliverySettings implements Serializable {
     private final int maxConcurrentInvocations;
     private final String consumerGroupId;
     private final Properties adminProperties;
+    private final FailurePolicy policy;
+    private final String onFailureDestination; // null: none
+    private final DestinationContext destinationContext;
 
     public DeliverySettings(
             BatchLimits limits,
@@ -32,7 +39,10 @@ public final class DeliverySettings implements Serializable {
             Backoff backoff,
             int maxConcurrentInvocations,
             String consumerGroupId,
-            Properties adminProperties) {
+            Properties adminProperties,
+            FailurePolicy policy,
+            String onFailureDestination,
+            DestinationContext destinationContext) {
         this.limits = limits;
         this.encoder = encoder;
         this.lambda = lambda;
@@ -40,6 +50,18 @@ public final class DeliverySettings implements Serializable {
         this.maxConcurrentInvocations = maxConcurrentInvocations;
         this.consumerGroupId = consumerGroupId;
         this.adminProperties = adminProperties;
+        this.policy = policy;
+        this.onFailureDestination = onFailureDestination;
+        this.destinationContext = destinationContext;
+    }
+
+    public FailurePolicy policy() {
+        return policy;
+    }
+
+    /** The mapping's on-failure destination client, or null when the mapping sets none. */
+    public OnFailureDestination createDestination() {
+        return onFailureDestination == null ? null : OnFailureDestinations.create(onFailureDestination, destinationContext);
     }
 
     public BatchLimits limits() {

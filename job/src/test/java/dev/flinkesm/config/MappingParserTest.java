@@ -768,41 +768,28 @@ class MappingParserTest {
         void eachListedFieldIsRefusedByName() {
             assertThat(violations(
                             mapping()
-                                    .with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"{\\\"value\\\":{}}\"}]}")
-                                    .with("MaximumRetryAttempts", "3")
-                                    .with("MaximumRecordAgeInSeconds", "3600")
-                                    .with("BisectBatchOnFunctionError", "true")
-                                    .with("FunctionResponseTypes", "[\"ReportBatchItemFailures\"]")
-                                    .with(
-                                            "DestinationConfig",
-                                            "{\"OnFailure\":{\"Destination\":\"kafka://dlq\"}}")))
-                    .containsExactly(
-                            "FilterCriteria is not supported yet",
-                            "MaximumRetryAttempts is not supported yet",
-                            "MaximumRecordAgeInSeconds is not supported yet",
-                            "BisectBatchOnFunctionError is not supported yet",
-                            "FunctionResponseTypes is not supported yet",
-                            "DestinationConfig is not supported yet");
+                                    .with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"{\\\"value\\\":{}}\"}]}")))
+                    .containsExactly("FilterCriteria is not supported yet");
         }
 
         @Test
         void aFieldIsStillValidatedWhileNotSupported() {
-            assertThat(violations(mapping().with("MaximumRetryAttempts", "20000")))
+            assertThat(violations(mapping().with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"[1]\"}]}")))
                     .containsExactly(
-                            "MaximumRetryAttempts 20000 is out of range -1 or 0..10000",
-                            "MaximumRetryAttempts is not supported yet");
+                            "FilterCriteria.Filters[0].Pattern \"[1]\" is not a JSON object",
+                            "FilterCriteria is not supported yet");
         }
 
         @Test
         void removingANameEnablesTheField() {
             EventSourceMapping m =
                     MappingParser.parse(
-                            mapping().with("MaximumRetryAttempts", "3").json(),
+                            mapping().with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"{}\"}]}").json(),
                             Set.copyOf(
                                     MappingParser.NOT_YET_SUPPORTED.stream()
-                                            .filter(f -> !f.equals("MaximumRetryAttempts"))
+                                            .filter(f -> !f.equals("FilterCriteria"))
                                             .toList()));
-            assertThat(m.maximumRetryAttempts()).isEqualTo(3);
+            assertThat(m.filterPatterns()).containsExactly("{}");
         }
 
         @Test

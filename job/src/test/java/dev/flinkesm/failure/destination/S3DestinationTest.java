@@ -130,7 +130,7 @@ class S3DestinationTest {
             assertThatThrownBy(() -> dlq.send(FailedBatches.oversized(FailedBatches.SELF_MANAGED))
                             .get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .hasRootCauseInstanceOf(java.net.ConnectException.class);
+                    .hasCauseInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
         }
     }
 }

@@ -125,7 +125,7 @@ class SnsDestinationTest {
             assertThatThrownBy(() -> dlq.send(FailedBatches.oversized(FailedBatches.SELF_MANAGED))
                             .get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .hasRootCauseInstanceOf(java.net.ConnectException.class);
+                    .hasCauseInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
         }
     }
 }

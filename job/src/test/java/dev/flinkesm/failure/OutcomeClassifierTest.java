@@ -7,25 +7,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class InvokeClassifierTest {
+class OutcomeClassifierTest {
 
     @Test
     void aNormalReturnDeliversTheBatch() {
-        assertThat(InvokeClassifier.classify(InvokeResult.success(200, new byte[0], "$LATEST")))
+        assertThat(OutcomeClassifier.classify(InvokeResult.success(200, new byte[0], "$LATEST")))
                 .isEqualTo(Verdict.DELIVERED);
     }
 
     @Test
     void aFunctionErrorRetriesTheWholeBatch() {
         InvokeResult error = InvokeResult.functionError(200, "Unhandled", "{}".getBytes(), "$LATEST");
-        assertThat(InvokeClassifier.classify(error)).isEqualTo(Verdict.RETRY);
+        assertThat(OutcomeClassifier.classify(error)).isEqualTo(Verdict.RETRY);
     }
 
     @Test
     void noResponseAtAllIsRetried() {
         InvokeResult refused =
                 InvokeResult.requestFailure(InvokeResult.NO_RESPONSE, "SdkClientException", "Connection refused");
-        assertThat(InvokeClassifier.classify(refused)).isEqualTo(Verdict.RETRY);
+        assertThat(OutcomeClassifier.classify(refused)).isEqualTo(Verdict.RETRY);
     }
 
     @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
@@ -41,14 +41,14 @@ class InvokeClassifierTest {
         "400, InvalidParameterValueException, STOP_MAPPING",
     })
     void serviceAnswersAreClassifiedByStatus(int status, String code, Verdict expected) {
-        assertThat(InvokeClassifier.classify(InvokeResult.requestFailure(status, code, "message")))
+        assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(status, code, "message")))
                 .isEqualTo(expected);
     }
 
     @Test
     void theProblemTextNamesTheErrorCodeStatusAndMessage() {
         InvokeResult notFound = InvokeResult.requestFailure(404, "ResourceNotFoundException", "Function not found");
-        assertThat(InvokeClassifier.problem(notFound))
+        assertThat(OutcomeClassifier.problem(notFound))
                 .isEqualTo("ResourceNotFoundException (HTTP 404): Function not found");
     }
 }

@@ -1,0 +1,123 @@
+package dev.flinkesm.failure;
+
+import dev.flinkesm.batch.Batch;
+import dev.flinkesm.failure.destination.FailureCondition;
+import dev.flinkesm.invoke.InvokeResult;
+
+/**
+ * The one place that decides what an invocation's outcome means for its batch: deliver, retry, bisect, dead-letter,
+ * drop, stop the partition or stop the mapping. Each case says why, in the manner of the managed ESM, which retries
+ * what might heal and stops on what cannot.
+ */
+public final class OutcomeClassifier {
+
+    private OutcomeClassifier() {}
+
+    /** The decision for {@code batch} after {@code result}, under the mapping's failure controls. */
+    public static Decision decide(Batch batch, InvokeResult result, FailurePolicy policy, long nowMillis) {
+        switch (classify(result)) {
+            case DELIVERED:
+                if (!policy.reportBatchItemFailures()) {
+                    return Decision.allDelivered(batch.size());
+                }
+                // ReportBatchItemFailures: the function said which records failed. Records before the first one are
+                // done; the rest is retried in order. A response naming nothing in this batch fails it whole.
+                int firstFailed = BatchItemFailures.firstFailedIndex(result.body(), batch);
+                if (firstFailed == BatchItemFailures.NONE) {
+                    return Decision.allDelivered(batch.size());
+                }
+                return afterFailure(batch, firstFailed, false, policy, nowMillis, "the function reported item failures");
+            case RETRY:
+                // Only a function error may bisect: throttles, 5xx and timeouts say nothing about the records.
+                return afterFailure(batch, 0, result.kind() == InvokeResult.Kind.FUNCTION_ERROR, policy, nowMillis,
+                        String.valueOf(result));
+            case PAYLOAD_TOO_LARGE:
+                return payloadTooLarge(policy, "Lambda refused the request as too large: " + problem(result));
+            case STOP_MAPPING:
+            default:
+                return Decision.of(0, Decision.Action.STOP_MAPPING, problem(result));
+        }
+    }
+
+    /** A batch whose event Lambda cannot accept (a single record over 6 MB): never silently skipped. */
+    public static Decision payloadTooLarge(FailurePolicy policy, String reason) {
+        if (policy.hasDestination()) {
+            // The destination keeps the record for a person to look at; the partition moves on.
+            return Decision.givenUp(0, Decision.Action.DEAD_LETTER, FailureCondition.MAXIMUM_PAYLOAD_SIZE_EXCEEDED,
+                    reason);
+        }
+        // Without a destination, moving on would lose the record silently: stop this partition instead.
+        return Decision.of(0, Decision.Action.STALL, reason + ", and no on-failure destination is set");
+    }
+
+    private static Decision afterFailure(Batch batch, int delivered, boolean functionError, FailurePolicy policy,
+            long nowMillis, String reason) {
+        int rest = batch.size() - delivered;
+        if (functionError && policy.bisect() && rest > 1) {
+            // BisectBatchOnFunctionError: halve until the poison record is alone; the good records get through.
+            return Decision.of(delivered, Decision.Action.BISECT, reason);
+        }
+        if (policy.retriesExhausted(batch.attempts())) {
+            return giveUp(delivered, policy, FailureCondition.RETRY_ATTEMPTS_EXHAUSTED, reason);
+        }
+        if (policy.recordAgeExceeded(batch.oldestTimestamp(), nowMillis)) {
+            return giveUp(delivered, policy, FailureCondition.RECORD_AGE_EXCEEDED, reason);
+        }
+        // Retries left (infinite by default, as on AWS): the partition waits for this batch, in order.
+        return Decision.of(delivered, Decision.Action.RETRY, reason);
+    }
+
+    private static Decision giveUp(int delivered, FailurePolicy policy, FailureCondition condition, String reason) {
+        // With a destination the records are kept there; without one AWS drops them and moves on.
+        return Decision.givenUp(delivered, policy.hasDestination() ? Decision.Action.DEAD_LETTER : Decision.Action.DROP,
+                condition, reason);
+    }
+
+    /** What a single invocation result means, before the mapping's failure controls are applied. */
+    public static Verdict classify(InvokeResult result) {
+        switch (result.kind()) {
+            case SUCCESS:
+                // 200 without X-Amz-Function-Error: the function returned normally.
+                return Verdict.DELIVERED;
+            case FUNCTION_ERROR:
+                // The function threw, ran out of memory or timed out. Lambda's ESM retries the whole batch: the
+                // function may have failed on a dependency that comes back, and order forbids skipping ahead.
+                return Verdict.RETRY;
+            default:
+                return classifyRequestFailure(result);
+        }
+    }
+
+    private static Verdict classifyRequestFailure(InvokeResult result) {
+        int status = result.statusCode();
+        if (status == InvokeResult.NO_RESPONSE) {
+            // Connection refused or reset, DNS, or no answer within the invoke timeout: the network or the
+            // endpoint may come back, and the function may have run; retrying is at-least-once, as promised.
+            return Verdict.RETRY;
+        }
+        if (status == 429 || status >= 500) {
+            // Throttling (concurrency or rate limits) and service-side errors (including 502s for ENI, KMS or
+            // runtime trouble) are transient from the caller's view; the ESM backs off and retries them.
+            return Verdict.RETRY;
+        }
+        if (status == 409) {
+            // ResourceConflictException: the function is being created or updated (state Pending). It will be
+            // ready shortly.
+            return Verdict.RETRY;
+        }
+        if (status == 413) {
+            // RequestEntityTooLargeException: the batch is sized below 6 MB, so only a record that alone exceeds
+            // the limit gets here. Resending the same bytes cannot succeed.
+            return Verdict.PAYLOAD_TOO_LARGE;
+        }
+        // 404 ResourceNotFoundException (no such function or qualifier), 403 (the caller may not invoke it, or
+        // its credentials are refused), 400 (the service rejects the request as invalid): the mapping's function
+        // configuration is wrong. Retrying would loop forever without delivering; stop and say why.
+        return Verdict.STOP_MAPPING;
+    }
+
+    /** The {@code LastProcessingResult}-style text for a request failure. */
+    public static String problem(InvokeResult result) {
+        return result.errorCode() + " (HTTP " + result.statusCode() + "): " + result.message();
+    }
+}
