@@ -21,12 +21,13 @@ public final class OutcomeClassifier {
                     return Decision.allDelivered(batch.size());
                 }
                 // ReportBatchItemFailures: the function said which records failed. Records before the first one are
-                // done; the rest is retried in order. A response naming nothing in this batch fails it whole.
+                // done; the rest is retried in order. A response naming nothing in this batch fails it whole. With
+                // BisectBatchOnFunctionError too, the rest is bisected, so a poison record ends up alone.
                 int firstFailed = BatchItemFailures.firstFailedIndex(result.body(), batch);
                 if (firstFailed == BatchItemFailures.NONE) {
                     return Decision.allDelivered(batch.size());
                 }
-                return afterFailure(batch, firstFailed, false, policy, nowMillis, "the function reported item failures");
+                return afterFailure(batch, firstFailed, true, policy, nowMillis, "the function reported item failures");
             case RETRY:
                 // Only a function error may bisect: throttles, 5xx and timeouts say nothing about the records.
                 return afterFailure(batch, 0, result.kind() == InvokeResult.Kind.FUNCTION_ERROR, policy, nowMillis,
@@ -50,10 +51,10 @@ public final class OutcomeClassifier {
         return Decision.of(0, Decision.Action.STALL, reason + ", and no on-failure destination is set");
     }
 
-    private static Decision afterFailure(Batch batch, int delivered, boolean functionError, FailurePolicy policy,
+    private static Decision afterFailure(Batch batch, int delivered, boolean recordsFailed, FailurePolicy policy,
             long nowMillis, String reason) {
         int rest = batch.size() - delivered;
-        if (functionError && policy.bisect() && rest > 1) {
+        if (recordsFailed && policy.bisect() && rest > 1) {
             // BisectBatchOnFunctionError: halve until the poison record is alone; the good records get through.
             return Decision.of(delivered, Decision.Action.BISECT, reason);
         }

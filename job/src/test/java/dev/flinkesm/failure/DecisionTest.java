@@ -158,6 +158,15 @@ class DecisionTest {
         }
 
         @Test
+        void withBisectTooTheFailedRestIsSplit() {
+            Decision d = OutcomeClassifier.decide(batch(5, 40, NOW, 1), response(
+                    "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"orders-2\",\"offset\":42}}]}"),
+                    policy(-1, -1, true, true, true), NOW);
+            assertThat(d.delivered()).isEqualTo(2);
+            assertThat(d.action()).isEqualTo(Decision.Action.BISECT);
+        }
+
+        @Test
         void anEmptyListIsSuccess() {
             Decision d = OutcomeClassifier.decide(batch(5, 40, NOW, 1), response("{\"batchItemFailures\":[]}"),
                     itemFailures, NOW);

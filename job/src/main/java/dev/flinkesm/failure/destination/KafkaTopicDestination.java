@@ -54,6 +54,9 @@ public final class KafkaTopicDestination implements OnFailureDestination {
         });
     }
 
+    /** Largest dead-letter message the producer sends: a 6 MB event, base64 inside JSON, with headroom. */
+    static final int MAX_DEAD_LETTER_BYTES = 16 * 1024 * 1024;
+
     /** The client {@code properties} with byte-array serializers, {@code acks=all} and idempotence forced. */
     static Properties producerProperties(Properties properties) {
         Properties p = new Properties();
@@ -63,6 +66,10 @@ public final class KafkaTopicDestination implements OnFailureDestination {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "flink-lambda-esm-on-failure");
+        // A dead letter carries its record's whole event: for a record over Lambda's 6 MB limit that is more than
+        // the producer's 1 MB default. The topic's max.message.bytes must allow it too, or the write is retried
+        // (and the partition waits) until an operator raises it.
+        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_DEAD_LETTER_BYTES));
         return p;
     }
 

@@ -20,6 +20,8 @@ final class DeliveryCheck {
     final List<String> missing = new ArrayList<>();
     final List<String> unexpected = new ArrayList<>();
     final List<String> orderViolations = new ArrayList<>();
+    /** Per partition: how often a batch started at or before a record already received (a re-read after a restore). */
+    final Map<String, Integer> rewinds = new HashMap<>();
     int duplicates;
     int received;
 
@@ -57,6 +59,9 @@ final class DeliveryCheck {
                         check.duplicates++;
                     }
                     int top = highest.getOrDefault(tp, -1);
+                    if (previous == -2 && i <= top) {
+                        check.rewinds.merge(tp, 1, Integer::sum);
+                    }
                     if (previous == -2 && i > top + 1) {
                         check.orderViolations.add(tp + ": batch starts at offset " + d.offset()
                                 + " but the next undelivered record was index " + (top + 1));
@@ -91,9 +96,15 @@ final class DeliveryCheck {
         return this;
     }
 
+    /** The most re-reads any partition saw: duplicates come only from restarts, each rewinding once. */
+    int maxRewindsPerPartition() {
+        return rewinds.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
     @Override
     public String toString() {
         return "received=" + received + " duplicates=" + duplicates + " missing=" + missing.size()
-                + " unexpected=" + unexpected.size() + " orderViolations=" + orderViolations.size();
+                + " unexpected=" + unexpected.size() + " orderViolations=" + orderViolations.size()
+                + " rewinds=" + rewinds;
     }
 }

@@ -101,6 +101,15 @@ final class EsmHarness implements AutoCloseable {
         }
     }
 
+    /** A one-partition topic whose messages may reach 16 MB (the broker's default limit is 1 MB). */
+    void createTopicAllowingLargeMessages(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", String.valueOf(16 * 1024 * 1024))))).all().get();
+        }
+        kafka.createTopic(topic, 1); // waits for the leader
+    }
+
     Map<String, Long> committedOffsets(String groupId) {
         Map<String, Long> result = new HashMap<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
