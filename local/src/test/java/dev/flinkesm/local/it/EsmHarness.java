@@ -64,7 +64,15 @@ final class EsmHarness implements AutoCloseable {
     }
 
     static StreamExecutionEnvironment environment() {
+        return environment(null);
+    }
+
+    /** An environment on the test's MiniCluster; with {@code savepoint}, the job restores from it. */
+    static StreamExecutionEnvironment environment(String savepoint) {
         Configuration conf = new Configuration();
+        if (savepoint != null) {
+            conf.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
@@ -78,7 +86,18 @@ final class EsmHarness implements AutoCloseable {
     /** Starts the job; {@code extra} may add operators after the delivering source (e.g. to induce a failure). */
     JobClient start(EventSourceMapping mapping, JobOptions options,
             Function<DataStream<DeliveryReport>, DataStream<DeliveryReport>> extra) throws Exception {
-        StreamExecutionEnvironment env = environment();
+        return start(mapping, options, extra, null);
+    }
+
+    /** Starts the job from a savepoint, the way an upgrade does. */
+    JobClient startFromSavepoint(EventSourceMapping mapping, JobOptions options, String savepoint) throws Exception {
+        return start(mapping, options, Function.identity(), savepoint);
+    }
+
+    private JobClient start(EventSourceMapping mapping, JobOptions options,
+            Function<DataStream<DeliveryReport>, DataStream<DeliveryReport>> extra, String savepoint)
+            throws Exception {
+        StreamExecutionEnvironment env = environment(savepoint);
         extra.apply(EsmPipeline.deliveries(env, mapping, options)).sinkTo(new DiscardingSink<>());
         return env.executeAsync("esm-it " + mapping.uuid());
     }

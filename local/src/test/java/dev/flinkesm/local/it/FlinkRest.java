@@ -1,0 +1,56 @@
+package dev.flinkesm.local.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.JobID;
+
+/** Reads what the Flink web UI shows (checkpoint statistics, operator metrics) through its REST API. */
+final class FlinkRest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+
+    FlinkRest(String webInterfaceUrl) {
+        this.base = webInterfaceUrl.endsWith("/") ? webInterfaceUrl.substring(0, webInterfaceUrl.length() - 1)
+                : webInterfaceUrl;
+    }
+
+    JsonNode get(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException("GET " + path, e);
+        }
+    }
+
+    long completedCheckpoints(JobID job) {
+        return get("/jobs/" + job + "/checkpoints").at("/counts/completed").asLong();
+    }
+
+    /** Bytes of the latest completed checkpoint (full size, as the web UI's "Checkpointed Data Size"). */
+    long latestCheckpointBytes(JobID job) {
+        return get("/jobs/" + job + "/checkpoints").at("/latest/completed/state_size").asLong();
+    }
+
+    /** Sum over the source's subtasks of the operator-level metric whose name ends with {@code name}. */
+    long sourceMetric(JobID job, String name) {
+        String vertex = get("/jobs/" + job).get("vertices").get(0).get("id").asText();
+        String path = "/jobs/" + job + "/vertices/" + vertex + "/subtasks/metrics";
+        for (JsonNode metric : get(path)) {
+            String id = metric.get("id").asText();
+            if (id.endsWith("." + name) && !id.contains(".partition.")) {
+                JsonNode values = get(path + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&agg=sum");
+                return values.isEmpty() ? 0 : (long) values.get(0).get("sum").asDouble();
+            }
+        }
+        return -1;
+    }
+}
