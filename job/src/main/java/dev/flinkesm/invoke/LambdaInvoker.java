@@ -1,5 +1,7 @@
 package dev.flinkesm.invoke;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -67,6 +69,24 @@ public final class LambdaInvoker implements AutoCloseable {
         }
         String code = cause instanceof SdkException ? cause.getClass().getSimpleName() : cause.getClass().getName();
         return InvokeResult.requestFailure(InvokeResult.NO_RESPONSE, code, String.valueOf(cause.getMessage()));
+    }
+
+    /** Functions an ESM invokes must time out within 14 minutes (AWS's rule for Kafka mappings). */
+    public static final Duration MAX_FUNCTION_TIMEOUT = Duration.ofMinutes(14);
+
+    /**
+     * The function's configured timeout, from GetFunctionConfiguration; empty if it cannot be read (no permission,
+     * an endpoint that only speaks Invoke).
+     */
+    public CompletableFuture<Optional<Duration>> configuredTimeout() {
+        try {
+            return client.getFunctionConfiguration(r -> r.functionName(functionName))
+                    .handle((config, error) -> error != null || config.timeout() == null
+                            ? Optional.<Duration>empty()
+                            : Optional.of(Duration.ofSeconds(config.timeout())));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -85,6 +85,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final Set<String> externallyPaused = new HashSet<>();
     private final CapturingOutput capture = new CapturingOutput();
 
+    private final int subtask;
     private int inFlight;
     private int dispatchCursor;
     private long nowNanos;
@@ -97,6 +98,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         this.kafkaReader = kafkaReader;
         this.settings = settings;
         this.metrics = new EsmMetrics(context.metricGroup());
+        this.subtask = context.getIndexOfSubtask();
         this.invoker = settings.lambda().createInvoker();
         this.destination = settings.createDestination();
         this.committer = new OffsetCommitter(
@@ -115,6 +117,14 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     @Override
     public void start() {
         kafkaReader.start();
+        if (subtask == 0) {
+            invoker.configuredTimeout().thenAccept(timeout -> timeout
+                    .filter(t -> t.compareTo(LambdaInvoker.MAX_FUNCTION_TIMEOUT) > 0)
+                    .ifPresent(t -> LOG.warn("Function {} has a timeout of {} s; functions invoked by an event source "
+                                    + "mapping should time out within {} s, or a slow batch outlives its retries.",
+                            settings.lambda().functionName(), t.toSeconds(),
+                            LambdaInvoker.MAX_FUNCTION_TIMEOUT.toSeconds())));
+        }
     }
 
     @Override

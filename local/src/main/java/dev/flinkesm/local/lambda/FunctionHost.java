@@ -266,6 +266,10 @@ public final class FunctionHost implements AutoCloseable {
             long arrivalNanos = System.nanoTime();
             Instant arrivedAt = Instant.now();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (HttpMethod.GET.equals(request.method())) {
+                getFunctionConfiguration(ctx, keepAlive, request);
+                return;
+            }
             Route route = route(request);
             if (route == null) {
                 ObjectNode body = JSON.createObjectNode().put("message", "Unknown operation "
@@ -288,6 +292,35 @@ public final class FunctionHost implements AutoCloseable {
             LOG.debug("Function host connection failed", cause);
             ctx.close();
         }
+    }
+
+    /**
+     * {@code GET /2015-03-31/functions/{name}/configuration} (GetFunctionConfiguration): enough of Lambda's answer for
+     * callers that check a function's timeout.
+     */
+    private void getFunctionConfiguration(ChannelHandlerContext ctx, boolean keepAlive, HttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        String suffix = "/configuration";
+        String name = path.startsWith(PATH_PREFIX) && path.endsWith(suffix)
+                ? path.substring(PATH_PREFIX.length(), path.length() - suffix.length()) : null;
+        if (name != null && name.contains(":")) {
+            String[] parts = name.split(":");
+            name = parts.length >= 7 ? parts[6] : parts.length >= 3 && parts[1].equals("function") ? parts[2] : parts[0];
+        }
+        Registered function = name == null ? null : functions.get(name);
+        if (function == null) {
+            respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "ResourceNotFoundException",
+                    JSON.createObjectNode().put("Type", "User").put("message", "Function not found: " + path));
+            return;
+        }
+        ObjectNode body = JSON.createObjectNode()
+                .put("FunctionName", function.name())
+                .put("FunctionArn", functionArn(function.name()))
+                .put("Runtime", "java17")
+                .put("Timeout", (int) Math.max(1, function.timeout().toSeconds()))
+                .put("Version", "$LATEST")
+                .put("State", "Active");
+        respond(ctx, keepAlive, HttpResponseStatus.OK, null, body);
     }
 
     /** Answers an over-limit body with Lambda's 413 instead of Netty's empty one. */
@@ -528,9 +561,10 @@ public final class FunctionHost implements AutoCloseable {
     private static FullHttpResponse errorResponse(HttpResponseStatus status, String errorType, ObjectNode body) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(toJson(body)));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .set("x-amzn-ErrorType", errorType);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        if (errorType != null) {
+            response.headers().set("x-amzn-ErrorType", errorType);
+        }
         return response;
     }
 
