@@ -103,11 +103,16 @@ public final class LocalDemo implements Callable<Integer> {
         producer.setDaemon(true);
         producer.start();
 
+        FlinkRest rest = new FlinkRest("http://localhost:" + webPort);
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         while (true) {
             Thread.sleep(1000);
-            System.out.printf("\rproduced %d  delivered %d  invocations %d  lag %d   ",
-                    produced.get(), delivered.get(), invocations.get(), produced.get() - delivered.get());
+            // The job's own metrics, as the web UI shows them; the function's count confirms them.
+            System.out.printf("\rproduced %d  polled %d  invoked %d  committed %d  lag %d  | function saw %d records "
+                            + "in %d invocations   ",
+                    produced.get(), metric(rest, job[0], "PolledEventCount"), metric(rest, job[0], "InvokedEventCount"),
+                    metric(rest, job[0], "CommittedEventCount"), metric(rest, job[0], "SumOffsetLag"),
+                    delivered.get(), invocations.get());
             if (records > 0 && delivered.get() >= records) {
                 System.out.printf("%ndelivered %d of %d records in %d invocations%n",
                         delivered.get(), records, invocations.get());
@@ -121,6 +126,14 @@ public final class LocalDemo implements Callable<Integer> {
                 System.out.printf("%nthe job stopped: %s%n", job[0].getJobStatus().get());
                 return 1;
             }
+        }
+    }
+
+    private static long metric(FlinkRest rest, JobClient job, String name) {
+        try {
+            return Math.max(0, rest.sourceMetric(job.getJobID(), name));
+        } catch (RuntimeException e) {
+            return 0; // the REST endpoint is still starting
         }
     }
 

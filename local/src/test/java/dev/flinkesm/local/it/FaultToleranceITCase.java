@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkesm.config.EventSourceMapping;
+import dev.flinkesm.local.FlinkRest;
 import dev.flinkesm.local.lambda.Invocation;
 import dev.flinkesm.local.lambda.functions.RecordingFunction;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.flinkesm.local.it;
+package dev.flinkesm.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,17 +11,17 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.JobID;
 
 /** Reads what the Flink web UI shows (checkpoint statistics, operator metrics) through its REST API. */
-final class FlinkRest {
+public final class FlinkRest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
 
-    FlinkRest(String webInterfaceUrl) {
+    public FlinkRest(String webInterfaceUrl) {
         this.base = webInterfaceUrl.endsWith("/") ? webInterfaceUrl.substring(0, webInterfaceUrl.length() - 1)
                 : webInterfaceUrl;
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -31,18 +31,25 @@ final class FlinkRest {
         }
     }
 
-    long completedCheckpoints(JobID job) {
+    public long completedCheckpoints(JobID job) {
         return get("/jobs/" + job + "/checkpoints").at("/counts/completed").asLong();
     }
 
     /** Bytes of the latest completed checkpoint (full size, as the web UI's "Checkpointed Data Size"). */
-    long latestCheckpointBytes(JobID job) {
+    public long latestCheckpointBytes(JobID job) {
         return get("/jobs/" + job + "/checkpoints").at("/latest/completed/state_size").asLong();
     }
 
-    /** Sum over the source's subtasks of the operator-level metric whose name ends with {@code name}. */
-    long sourceMetric(JobID job, String name) {
-        String vertex = get("/jobs/" + job).get("vertices").get(0).get("id").asText();
+    /**
+     * Sum over the source's subtasks of the operator-level metric whose name ends with {@code name}; -1 while the
+     * metric is not there yet (tasks deploying).
+     */
+    public long sourceMetric(JobID job, String name) {
+        JsonNode vertices = get("/jobs/" + job).get("vertices");
+        if (vertices == null || vertices.isEmpty()) {
+            return -1;
+        }
+        String vertex = vertices.get(0).get("id").asText();
         String path = "/jobs/" + job + "/vertices/" + vertex + "/subtasks/metrics";
         for (JsonNode metric : get(path)) {
             String id = metric.get("id").asText();
