@@ -108,6 +108,8 @@ public final class FunctionHost implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timeouts;
     private final ServerBootstrap bootstrap;
     private volatile boolean recording = true;
+    /** Called for every answered request, recording on or off (e.g. to append deliveries to a file). */
+    private volatile java.util.function.Consumer<Invocation> listener;
     private volatile int port;
     private Channel serverChannel;
     private boolean closed;
@@ -211,6 +213,14 @@ public final class FunctionHost implements AutoCloseable {
     /** Recording is on by default; turn it off for benchmarks so request bodies are not kept. */
     public void recording(boolean enabled) {
         this.recording = enabled;
+    }
+
+    /**
+     * Calls {@code listener} for every answered request, before the response is sent, whether or not recording is
+     * on; null removes it. The listener runs on the answering thread: keep it short.
+     */
+    public void onAnswered(java.util.function.Consumer<Invocation> listener) {
+        this.listener = listener;
     }
 
     /** Closes the listening socket and every open connection: clients now get "connection refused". */
@@ -489,9 +499,21 @@ public final class FunctionHost implements AutoCloseable {
     }
 
     private void record(Route route, long arrivalNanos, Instant arrivedAt, byte[] body, int status, String error) {
+        java.util.function.Consumer<Invocation> l = listener;
+        if (!recording && l == null) {
+            return;
+        }
+        Invocation invocation =
+                new Invocation(route.name(), route.qualifier(), arrivalNanos, arrivedAt, body, status, error);
         if (recording) {
-            invocations.computeIfAbsent(route.name(), name -> new ConcurrentLinkedQueue<>())
-                    .add(new Invocation(route.name(), route.qualifier(), arrivalNanos, arrivedAt, body, status, error));
+            invocations.computeIfAbsent(route.name(), name -> new ConcurrentLinkedQueue<>()).add(invocation);
+        }
+        if (l != null) {
+            try {
+                l.accept(invocation);
+            } catch (RuntimeException e) {
+                LOG.warn("Invocation listener failed", e);
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,18 +34,25 @@ public final class FunctionHostMain implements Callable<Integer> {
     @Option(names = "--slow-ms", description = "How long demo-slow sleeps. Default: ${DEFAULT-VALUE}.")
     long slowMs = 1000;
 
+    @Option(names = "--record-to", paramLabel = "FILE",
+            description = "Append function,topic,partition,offset,invocation,batchRecords for every record of every "
+                    + "successful invocation to FILE (for tests in other processes). Default: off.")
+    Path recordTo;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new FunctionHostMain()).execute(args));
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
         if (latencyMs < 0 || slowMs < 0) {
             System.err.println("--latency-ms and --slow-ms must not be negative");
             return 2;
         }
         FunctionHost host = FunctionHost.start(port);
         host.recording(false); // a long-running host must not keep every request body
+        DeliveryLog deliveryLog = recordTo == null ? null : new DeliveryLog(recordTo);
+        host.onAnswered(deliveryLog);
         CountRecords benchSink = new CountRecords();
         host.register("demo-logger", new LogBatches());
         host.register("demo-fails", new AlwaysFails());
@@ -57,6 +66,13 @@ public final class FunctionHostMain implements Callable<Integer> {
             System.out.println("bench-sink received " + benchSink.records() + " records in "
                     + benchSink.invocations() + " invocations");
             host.close();
+            if (deliveryLog != null) {
+                try {
+                    deliveryLog.close();
+                } catch (IOException e) {
+                    System.err.println("closing " + recordTo + ": " + e);
+                }
+            }
         }, "function-host-shutdown"));
         // Scripts wait for this line.
         System.out.println("Function host ready: endpoint=" + host.endpoint());
