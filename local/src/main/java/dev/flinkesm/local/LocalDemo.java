@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -87,6 +88,8 @@ public final class LocalDemo implements Callable<Integer> {
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, webPort);
         conf.set(CoreOptions.TMP_DIRS, flinkTmp.toString());
+        // The web UI (and the progress line) refresh metrics every second instead of every ten.
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         EsmPipeline.build(env, mapping, new JobOptions()
                 .lambdaEndpoint(functions.endpoint().toString())
