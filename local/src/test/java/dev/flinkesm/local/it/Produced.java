@@ -34,6 +34,13 @@ final class Produced {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             p.put(ProducerConfig.ACKS_CONFIG, "all");
+            // Right after a topic is created, the in-process broker may answer NOT_LEADER_OR_FOLLOWER once; the
+            // idempotent producer's retry then trips over its own sequence numbers (OutOfOrderSequenceException) and
+            // never completes. One request in flight keeps retries ordered without it; a retry that did duplicate
+            // a record would show up as a record no test produced, and fail the delivery check.
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
             p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
             p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "8388608");
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
