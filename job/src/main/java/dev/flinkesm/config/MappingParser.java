@@ -56,11 +56,6 @@ public final class MappingParser {
     public static final Set<String> NOT_YET_SUPPORTED =
             Set.of(
                     "FilterCriteria",
-                    "SourceAccessConfigurations.BASIC_AUTH",
-                    "SourceAccessConfigurations.SASL_SCRAM_256_AUTH",
-                    "SourceAccessConfigurations.SASL_SCRAM_512_AUTH",
-                    "SourceAccessConfigurations.CLIENT_CERTIFICATE_TLS_AUTH",
-                    "SourceAccessConfigurations.SERVER_ROOT_CA_CERTIFICATE",
                     "MaximumRetryAttempts",
                     "MaximumRecordAgeInSeconds",
                     "BisectBatchOnFunctionError",
@@ -142,6 +137,9 @@ public final class MappingParser {
     /** AWS's rule for ConsumerGroupId and SourceAccessConfigurations URI alike. */
     private static final Pattern AWS_ID = Pattern.compile("[a-zA-Z0-9-/*:_+=.@]{1,200}");
     private static final String AWS_ID_RULE = "1..200 of [a-zA-Z0-9-\\/*:_+=.@-]";
+    /** Off AWS a secret may also live in a local JSON file or in an environment variable holding that JSON. */
+    private static final Pattern FILE_URI = Pattern.compile("file:///[^\\x00-\\x1f]{1,4000}");
+    private static final Pattern ENV_URI = Pattern.compile("env://[A-Za-z_][A-Za-z0-9_]{0,255}");
     private static final Pattern SQS_ARN =
             Pattern.compile("arn:aws[a-z-]*:sqs:" + REGION + ":" + ACCOUNT + ":[a-zA-Z0-9_-]{1,80}(\\.fifo)?");
     private static final Pattern SNS_ARN =
@@ -160,6 +158,17 @@ public final class MappingParser {
                     .build();
 
     private MappingParser() {}
+
+    /** A SourceAccessConfigurations URI: AWS's rule (a Secrets Manager ARN, a subnet id...), file:// or env://. */
+    static boolean isSecretUri(String uri) {
+        if (uri.startsWith("file:")) {
+            return FILE_URI.matcher(uri).matches();
+        }
+        if (uri.startsWith("env:")) {
+            return ENV_URI.matcher(uri).matches();
+        }
+        return AWS_ID.matcher(uri).matches();
+    }
 
     /** Parses and validates a mapping; throws {@link MappingValidationException} listing every violation. */
     public static EventSourceMapping parse(String json) {
@@ -530,8 +539,9 @@ public final class MappingParser {
                 String uri = text(get(entry, "URI"), entryPath + ".URI");
                 if (uri == null && get(entry, "URI") == null) {
                     violation(entryPath + ".URI is required");
-                } else if (uri != null && !AWS_ID.matcher(uri).matches()) {
-                    violation(entryPath + ".URI " + quote(uri) + " is not " + AWS_ID_RULE);
+                } else if (uri != null && !isSecretUri(uri)) {
+                    violation(entryPath + ".URI " + quote(uri) + " is not " + AWS_ID_RULE + ", "
+                            + "file:///absolute/path.json or env://VARIABLE_NAME");
                     uri = null;
                 }
                 if (type == null) {

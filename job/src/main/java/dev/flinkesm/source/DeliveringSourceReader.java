@@ -109,6 +109,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     @Override
     public void start() {
         kafkaReader.start();
+        committer.checkGroupAccess();
     }
 
     @Override
