@@ -540,8 +540,9 @@ public final class MappingParser {
                 if (uri == null && get(entry, "URI") == null) {
                     violation(entryPath + ".URI is required");
                 } else if (uri != null && !isSecretUri(uri)) {
-                    violation(entryPath + ".URI " + quote(uri) + " is not " + AWS_ID_RULE + ", "
-                            + "file:///absolute/path.json or env://VARIABLE_NAME");
+                    String rule = uri.startsWith("file:") ? "file:///absolute/path.json"
+                            : uri.startsWith("env:") ? "env://VARIABLE_NAME ([A-Za-z_][A-Za-z0-9_]*)" : AWS_ID_RULE;
+                    violation(entryPath + ".URI " + quote(uri) + " is not " + rule);
                     uri = null;
                 }
                 if (type == null) {

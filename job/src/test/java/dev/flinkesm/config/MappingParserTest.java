@@ -578,8 +578,10 @@ class MappingParserTest {
             assertThat(violations(withAccess(
                     "[{\"Type\":\"BASIC_AUTH\",\"URI\":\"file://relative.json\"},"
                             + "{\"Type\":\"SERVER_ROOT_CA_CERTIFICATE\",\"URI\":\"env://1-BAD\"}]")))
-                    .hasSize(2)
-                    .allMatch(v -> v.contains("file:///absolute/path.json or env://VARIABLE_NAME"));
+                    .containsExactly(
+                            "SourceAccessConfigurations[0].URI \"file://relative.json\" is not file:///absolute/path.json",
+                            "SourceAccessConfigurations[1].URI \"env://1-BAD\" is not env://VARIABLE_NAME"
+                                    + " ([A-Za-z_][A-Za-z0-9_]*)");
         }
 
         @Test
