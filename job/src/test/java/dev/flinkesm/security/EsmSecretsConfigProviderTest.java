@@ -160,7 +160,8 @@ class EsmSecretsConfigProviderTest {
         java.security.AlgorithmParameters parameters = java.security.AlgorithmParameters.getInstance(algorithm);
         parameters.init(params);
         byte[] encoded = new EncryptedPrivateKeyInfo(parameters, cipher.doFinal(pkcs8)).getEncoded();
-        return "-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(encoded)
+        return "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(encoded)
                 + "\n-----END ENCRYPTED PRIVATE KEY-----\n";
     }
 }
