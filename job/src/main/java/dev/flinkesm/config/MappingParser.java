@@ -55,12 +55,7 @@ public final class MappingParser {
      */
     public static final Set<String> NOT_YET_SUPPORTED =
             Set.of(
-                    "FilterCriteria",
-                    "SourceAccessConfigurations.BASIC_AUTH",
-                    "SourceAccessConfigurations.SASL_SCRAM_256_AUTH",
-                    "SourceAccessConfigurations.SASL_SCRAM_512_AUTH",
-                    "SourceAccessConfigurations.CLIENT_CERTIFICATE_TLS_AUTH",
-                    "SourceAccessConfigurations.SERVER_ROOT_CA_CERTIFICATE");
+                    "FilterCriteria");
 
     /** Top-level fields of a Kafka mapping, in canonical order. {@code UUID} is ours: AWS assigns it on create. */
     private static final Set<String> KAFKA_FIELDS =
@@ -137,6 +132,9 @@ public final class MappingParser {
     /** AWS's rule for ConsumerGroupId and SourceAccessConfigurations URI alike. */
     private static final Pattern AWS_ID = Pattern.compile("[a-zA-Z0-9-/*:_+=.@]{1,200}");
     private static final String AWS_ID_RULE = "1..200 of [a-zA-Z0-9-\\/*:_+=.@-]";
+    /** Off AWS a secret may also live in a local JSON file or in an environment variable holding that JSON. */
+    private static final Pattern FILE_URI = Pattern.compile("file:///[^\\x00-\\x1f]{1,4000}");
+    private static final Pattern ENV_URI = Pattern.compile("env://[A-Za-z_][A-Za-z0-9_]{0,255}");
     private static final Pattern SQS_ARN =
             Pattern.compile("arn:aws[a-z-]*:sqs:" + REGION + ":" + ACCOUNT + ":[a-zA-Z0-9_-]{1,80}(\\.fifo)?");
     private static final Pattern SNS_ARN =
@@ -155,6 +153,17 @@ public final class MappingParser {
                     .build();
 
     private MappingParser() {}
+
+    /** A SourceAccessConfigurations URI: AWS's rule (a Secrets Manager ARN, a subnet id...), file:// or env://. */
+    static boolean isSecretUri(String uri) {
+        if (uri.startsWith("file:")) {
+            return FILE_URI.matcher(uri).matches();
+        }
+        if (uri.startsWith("env:")) {
+            return ENV_URI.matcher(uri).matches();
+        }
+        return AWS_ID.matcher(uri).matches();
+    }
 
     /** Parses and validates a mapping; throws {@link MappingValidationException} listing every violation. */
     public static EventSourceMapping parse(String json) {
@@ -525,8 +534,10 @@ public final class MappingParser {
                 String uri = text(get(entry, "URI"), entryPath + ".URI");
                 if (uri == null && get(entry, "URI") == null) {
                     violation(entryPath + ".URI is required");
-                } else if (uri != null && !AWS_ID.matcher(uri).matches()) {
-                    violation(entryPath + ".URI " + quote(uri) + " is not " + AWS_ID_RULE);
+                } else if (uri != null && !isSecretUri(uri)) {
+                    String rule = uri.startsWith("file:") ? "file:///absolute/path.json"
+                            : uri.startsWith("env:") ? "env://VARIABLE_NAME ([A-Za-z_][A-Za-z0-9_]*)" : AWS_ID_RULE;
+                    violation(entryPath + ".URI " + quote(uri) + " is not " + rule);
                     uri = null;
                 }
                 if (type == null) {

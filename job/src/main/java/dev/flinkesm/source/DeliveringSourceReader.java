@@ -117,6 +117,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     @Override
     public void start() {
         kafkaReader.start();
+        committer.checkGroupAccess();
         if (subtask == 0) {
             invoker.configuredTimeout().thenAccept(timeout -> timeout
                     .filter(t -> t.compareTo(LambdaInvoker.MAX_FUNCTION_TIMEOUT) > 0)

@@ -17,7 +17,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * A checkpointed Kafka source that delivers to Lambda as it reads. Enumeration, split assignment and all
  * serializers are the stock {@link KafkaSource}'s, so savepoints keep the connector's format; only the reader is
- * wrapped ({@link DeliveringSourceReader}). It emits one {@link DeliveryReport} per delivered batch.
+ * wrapped ({@link DeliveringSourceReader}), and the enumerator's context, so that refused credentials or missing ACLs
+ * met while listing partitions stop the job once ({@link ClassifyingEnumeratorContext}). It emits one
+ * {@link DeliveryReport} per delivered batch.
  *
  * <p>It relies on connector surfaces marked {@code @Internal} ({@code KafkaSource#createReader},
  * {@code KafkaPartitionSplit}): the connector version is pinned, and the savepoint/restore tests fail the build if
@@ -50,14 +52,14 @@ public final class EsmKafkaSource
     @Override
     public SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> createEnumerator(
             SplitEnumeratorContext<KafkaPartitionSplit> context) {
-        return kafkaSource.createEnumerator(context);
+        return kafkaSource.createEnumerator(new ClassifyingEnumeratorContext<>(context));
     }
 
     @Override
     public SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> restoreEnumerator(
             SplitEnumeratorContext<KafkaPartitionSplit> context, KafkaSourceEnumState checkpoint)
             throws Exception {
-        return kafkaSource.restoreEnumerator(context, checkpoint);
+        return kafkaSource.restoreEnumerator(new ClassifyingEnumeratorContext<>(context), checkpoint);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.flinkesm.source;
 
 import dev.flinkesm.JobOptions;
 import dev.flinkesm.config.EventSourceMapping;
+import dev.flinkesm.security.SecurityProperties;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -9,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka client settings every client of a mapping shares (source consumer, committer, dead-letter producer):
- * bootstrap servers, security, and the user's extra properties. They travel in the job graph, so they hold no
- * secret values, only references that are resolved on the task managers.
+ * bootstrap servers, security ({@link SecurityProperties}), and the user's extra properties. They travel in the job
+ * graph, so they hold no secret values, only placeholders that Kafka resolves where each client is created
+ * (task managers, and the job manager's split enumerator).
  */
 public final class KafkaClientProperties {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClientProperties.class);
@@ -32,7 +35,30 @@ public final class KafkaClientProperties {
                 properties.setProperty(k, v);
             }
         });
+        security(mapping, options.kafkaProperties).forEach((k, v) -> {
+            if (options.kafkaProperties.containsKey(k)) {
+                throw new IllegalArgumentException("ESM_CONFIG_NOT_VALID: --kafka-property " + k + " conflicts with"
+                        + " the mapping's SourceAccessConfigurations, which set it; remove the property");
+            }
+            properties.setProperty(k, v);
+        });
         properties.setProperty("bootstrap.servers", bootstrapServers);
         return properties;
+    }
+
+    /**
+     * The mapping's security settings. The one user choice they yield to: an MSK mapping without a secret uses IAM
+     * authentication, unless {@code --kafka-property security.protocol=...} asks for the cluster's unauthenticated
+     * (TLS or plaintext) access instead.
+     */
+    private static Map<String, String> security(EventSourceMapping mapping, Map<String, String> user) {
+        Map<String, String> security = SecurityProperties.of(mapping);
+        if ("AWS_MSK_IAM".equals(security.get("sasl.mechanism"))
+                && user.containsKey(SecurityProperties.SECURITY_PROTOCOL)) {
+            LOG.info("MSK mapping without a secret: using security.protocol={} as given instead of IAM"
+                    + " authentication", user.get(SecurityProperties.SECURITY_PROTOCOL));
+            return Map.of();
+        }
+        return security;
     }
 }

@@ -5,6 +5,7 @@ import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.metrics.EsmMetrics;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -112,6 +113,23 @@ final class OffsetCommitter implements AutoCloseable {
             LOG.warn("Committing offsets for consumer group {} failed ({}); the next checkpoint commits again.",
                     groupId, cause.toString());
         }
+    }
+
+    /**
+     * Asks the broker about the group once, when the reader starts. Reading works without the group ACL (the source
+     * assigns partitions itself), so without this a missing group ACL would only show after
+     * {@link #AUTHORIZATION_FAILURES_TO_STOP} refused commits; this says so within seconds. Other failures here are
+     * left to the commits.
+     */
+    void checkGroupAccess() {
+        admin().describeConsumerGroups(List.of(groupId))
+                .all()
+                .whenComplete((ok, error) -> {
+                    Throwable cause = error != null && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof GroupAuthorizationException) {
+                        taskThread.execute(() -> KafkaFailureClassifier.asMappingStop(cause).ifPresent(stopMapping));
+                    }
+                });
     }
 
     /** Asks for the partitions' log end offsets; {@code onEndOffset} runs on the task thread. */

@@ -556,12 +556,32 @@ class MappingParserTest {
         }
 
         @Test
-        void authenticationTypesAreNotSupportedYet() {
-            assertThat(violations(
-                            withAccess(
-                                    "[{\"Type\":\"SASL_SCRAM_512_AUTH\",\"URI\":"
-                                            + "\"arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka\"}]")))
-                    .containsExactly("SourceAccessConfigurations[0].Type SASL_SCRAM_512_AUTH is not supported yet");
+        void authenticationTypesAreSupported() {
+            EventSourceMapping m = MappingParser.parse(withAccess(
+                    "[{\"Type\":\"SASL_SCRAM_512_AUTH\",\"URI\":"
+                            + "\"arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka\"}]").json());
+            assertThat(m.sourceAccessConfigurations()).extracting(SourceAccessConfiguration::type)
+                    .containsExactly(SourceAccessType.SASL_SCRAM_512_AUTH);
+        }
+
+        @Test
+        void localSecretUrisAreAccepted() {
+            EventSourceMapping m = MappingParser.parse(withAccess(
+                    "[{\"Type\":\"CLIENT_CERTIFICATE_TLS_AUTH\",\"URI\":\"file:///etc/esm/my client (1).json\"},"
+                            + "{\"Type\":\"SERVER_ROOT_CA_CERTIFICATE\",\"URI\":\"env://KAFKA_CA_1\"}]").json());
+            assertThat(m.sourceAccessConfigurations()).extracting(SourceAccessConfiguration::uri)
+                    .containsExactly("file:///etc/esm/my client (1).json", "env://KAFKA_CA_1");
+        }
+
+        @Test
+        void malformedLocalSecretUrisAreViolations() {
+            assertThat(violations(withAccess(
+                    "[{\"Type\":\"BASIC_AUTH\",\"URI\":\"file://relative.json\"},"
+                            + "{\"Type\":\"SERVER_ROOT_CA_CERTIFICATE\",\"URI\":\"env://1-BAD\"}]")))
+                    .containsExactly(
+                            "SourceAccessConfigurations[0].URI \"file://relative.json\" is not file:///absolute/path.json",
+                            "SourceAccessConfigurations[1].URI \"env://1-BAD\" is not env://VARIABLE_NAME"
+                                    + " ([A-Za-z_][A-Za-z0-9_]*)");
         }
 
         @Test

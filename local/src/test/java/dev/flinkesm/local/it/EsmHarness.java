@@ -45,6 +45,26 @@ final class EsmHarness implements AutoCloseable {
         functions = FunctionHost.start(0);
     }
 
+    /** Real parts around a broker the caller started (e.g. one with security on); {@link #close()} stops it. */
+    EsmHarness(EmbeddedKafka kafka) throws Exception {
+        this.kafka = kafka;
+        functions = FunctionHost.start(0);
+    }
+
+    /**
+     * Starts the job with a restart strategy that never gives up: a job that still ends FAILED stopped itself
+     * without restarts (a restart loop would keep it RESTARTING).
+     */
+    JobClient startRestartingForever(EventSourceMapping mapping, JobOptions options) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        EsmPipeline.deliveries(env, mapping, options).sinkTo(new DiscardingSink<>());
+        return env.executeAsync("esm-it " + mapping.uuid());
+    }
+
     /** A topic name no other test uses. */
     static String uniqueTopic(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
