@@ -62,6 +62,15 @@ public final class BenchJobMain {
         r.put("vmRssKb", ChildJvm.procStatusKb(pid, "VmRSS"));
         r.put("cpuSeconds", ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9);
+        // what the heap holds at the end (in this JVM's log, local/target/bench-memory-*.log)
+        try {
+            String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            histogram.lines().limit(25).forEach(System.out::println);
+        } catch (Exception e) {
+            System.out.println("no class histogram: " + e);
+        }
         System.out.println("BENCH-RESULT " + new ObjectMapper().writeValueAsString(r));
         System.out.flush();
         try {

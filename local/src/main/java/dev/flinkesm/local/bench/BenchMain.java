@@ -71,9 +71,9 @@ public final class BenchMain implements Callable<Integer> {
     Long records;
 
     @Option(names = "--phases", split = ",",
-            description = "Phases to run (default all): limit,source,baseline,job,slow20,latency,slowfn,memory")
-    List<String> phases = new ArrayList<>(List.of(
-            "limit", "source", "baseline", "job", "slow20", "latency", "slowfn", "memory"));
+            description = "Phases to run (default all; --quick: all but memory): "
+                    + "limit,source,baseline,job,slow20,latency,slowfn,memory")
+    List<String> phases;
 
     @Option(names = "--profile", description = "Record JFR of this JVM during the BatchSize 100 job phase.")
     boolean profile;
@@ -116,6 +116,12 @@ public final class BenchMain implements Callable<Integer> {
             }
         });
         n = records != null ? records : quick ? 40_000 : 200_000;
+        if (phases == null) {
+            phases = new ArrayList<>(List.of("limit", "source", "baseline", "job", "slow20", "latency", "slowfn"));
+            if (!quick) {
+                phases.add("memory"); // two more JVMs: 30 s, more than --quick can spend
+            }
+        }
         Files.createDirectories(out);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         log("bench: " + n + " records, " + Runtime.getRuntime().availableProcessors() + " cores, load " + loadBefore);
@@ -130,7 +136,9 @@ public final class BenchMain implements Callable<Integer> {
             log(String.format("produced %d records in %.1f s", n, secondsSince(t)));
 
             if (phases.contains("limit")) {
-                limit("limit-cold", Math.min(n, 50_000)); // warms the consumer code every phase shares
+                if (!quick) {
+                    limit("limit-cold", Math.min(n, 50_000)); // warms the consumer code every phase shares
+                }
                 limit("limit", n);
             }
             if (phases.contains("source")) {
@@ -138,17 +146,21 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (phases.contains("baseline")) {
                 // warm-up first: otherwise the first row also pays for JIT-compiling the SDK and client code
-                baseline("baseline-warm", "bench-count", 100, Math.min(n, 20_000), 0, false);
+                if (!quick) {
+                    baseline("baseline-warm", "bench-count", 100, Math.min(n, 20_000), 0, false);
+                }
                 baseline("baseline-b100", "bench-count", 100, n, 0, profile);
                 baseline("baseline-b1000", "bench-count", 1000, n, 0, false);
             }
             if (phases.contains("job")) {
-                job("job-warm", "bench-count", TOPIC, 100, null, 2, Math.min(n, 20_000), 0, false);
+                if (!quick) {
+                    job("job-warm", "bench-count", TOPIC, 100, null, 2, Math.min(n, 20_000), 0, false);
+                }
                 job("job-b100", "bench-count", TOPIC, 100, null, 2, n, 0, profile);
                 job("job-b1000", "bench-count", TOPIC, 1000, null, 2, n, 0, false);
             }
             if (phases.contains("slow20")) {
-                int cap = quick ? 6 : 10;
+                int cap = quick ? 4 : 10;
                 baseline("baseline-20ms", "bench-count-20", 100, n, cap, false);
                 job("job-20ms", "bench-count-20", TOPIC, 100, null, 2, n, cap, false);
             }
@@ -156,7 +168,7 @@ public final class BenchMain implements Callable<Integer> {
                 latency();
             }
             if (phases.contains("slowfn")) {
-                for (int p : new int[] {4, 16, 64}) {
+                for (int p : quick ? new int[] {4, 64} : new int[] {4, 16, 64}) {
                     slowFunction(p);
                 }
             }
@@ -417,7 +429,7 @@ public final class BenchMain implements Callable<Integer> {
         String topic = "latency";
         BenchData.createTopic(bootstrap, topic, PARTITIONS);
         int rate = 2_000;
-        int measureSeconds = quick ? 5 : 10;
+        int measureSeconds = quick ? 3 : 10;
         consumerLatency(rate, measureSeconds);
         JobClient job = startJob(function, topic, 100, 0, 2, "bench-" + runId + "-latency");
         AtomicBoolean producing = new AtomicBoolean(true);
@@ -429,10 +441,14 @@ public final class BenchMain implements Callable<Integer> {
         while (stats.records(function) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        Thread.sleep(2_000);
+        Thread.sleep(quick ? 1_000 : 2_000);
         stats.reset(function);
         long producedAtStart = produced.get();
+        jdk.jfr.Recording recording = profile ? startRecording() : null;
         Thread.sleep(measureSeconds * 1000L);
+        if (recording != null) {
+            stopRecording(recording, "latency");
+        }
         producing.set(false);
         producer.join();
         long expected = produced.get() - producedAtStart;
@@ -492,7 +508,7 @@ public final class BenchMain implements Callable<Integer> {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             producer.start();
-            long warmUntil = System.currentTimeMillis() + 3_000;
+            long warmUntil = System.currentTimeMillis() + (quick ? 1_500 : 3_000);
             long endMs = warmUntil + measureSeconds * 1000L;
             long now;
             while ((now = System.currentTimeMillis()) < endMs) {
@@ -539,7 +555,7 @@ public final class BenchMain implements Callable<Integer> {
         String topic = "slow-" + partitions;
         int batch = slowBatchSize;
         double ideal = partitions * batch / 0.1;
-        int seconds = quick ? 8 : 14;
+        int seconds = quick ? 5 : 14;
         long backlog = (long) (ideal * (seconds + 4));
         BenchData.createTopic(bootstrap, topic, partitions);
         BenchData.produce(bootstrap, topic, partitions, backlog);
