@@ -1,6 +1,8 @@
 package dev.flinkesm.local.lambda;
 
 import dev.flinkesm.local.lambda.functions.AlwaysFails;
+import dev.flinkesm.local.lambda.functions.BenchCounter;
+import dev.flinkesm.local.lambda.functions.BenchStats;
 import dev.flinkesm.local.lambda.functions.CountRecords;
 import dev.flinkesm.local.lambda.functions.LogBatches;
 import dev.flinkesm.local.lambda.functions.Slow;
@@ -11,13 +13,20 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Serves demo functions until killed: {@code demo-logger} (logs each batch), {@code demo-fails} (always fails),
  * {@code demo-slow} (sleeps, then succeeds) and {@code bench-sink} (counts records, returns at once).
+ *
+ * <p>For {@code scripts/bench}: each {@code --bench-function NAME[:LATENCY_MS]} adds a {@link BenchCounter} (counts
+ * records by scanning, keeps produce-to-arrival latencies, answers after its own latency), and {@code bench-stats}
+ * reads or resets them through the Invoke API.
  */
 @Command(
         name = "function-host",
@@ -38,6 +47,11 @@ public final class FunctionHostMain implements Callable<Integer> {
             description = "Append function,topic,partition,offset,invocation,batchRecords for every record of every "
                     + "successful invocation to FILE (for tests in other processes). Default: off.")
     Path recordTo;
+
+    @Option(names = "--bench-function", paramLabel = "NAME[:LATENCY_MS]",
+            description = "Adds a counting benchmark function with its own latency (repeatable), "
+                    + "read through bench-stats.")
+    List<String> benchFunctions = new ArrayList<>();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new FunctionHostMain()).execute(args));
@@ -60,6 +74,23 @@ public final class FunctionHostMain implements Callable<Integer> {
         host.register("bench-sink", benchSink);
         for (String name : List.of("demo-logger", "demo-fails", "demo-slow", "bench-sink")) {
             host.faults(name).latency(Duration.ofMillis(latencyMs));
+        }
+        Map<String, BenchCounter> counters = new LinkedHashMap<>();
+        for (String spec : benchFunctions) {
+            int colon = spec.lastIndexOf(':');
+            String name = colon < 0 ? spec : spec.substring(0, colon);
+            String latency = colon < 0 ? "0" : spec.substring(colon + 1);
+            if (name.isEmpty() || !latency.matches("[0-9]+") || counters.containsKey(name)) {
+                System.err.println("--bench-function must be a new NAME or NAME:LATENCY_MS, got: " + spec);
+                host.close();
+                return 2;
+            }
+            BenchCounter counter = new BenchCounter(Long.parseLong(latency));
+            counters.put(name, counter);
+            host.register(name, counter, Duration.ofMinutes(14));
+        }
+        if (!counters.isEmpty()) {
+            host.register("bench-stats", new BenchStats(counters));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // stdout, not the logger: log4j's own shutdown hook may already have stopped logging
