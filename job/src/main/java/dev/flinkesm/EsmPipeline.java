@@ -14,6 +14,7 @@ import dev.flinkesm.source.DeliveryReport;
 import dev.flinkesm.source.DeliverySettings;
 import dev.flinkesm.source.EsmKafkaSource;
 import dev.flinkesm.source.KafkaClientProperties;
+import dev.flinkesm.source.MskBootstrapServers;
 import dev.flinkesm.source.KafkaRecordEncoding;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -54,15 +55,15 @@ public final class EsmPipeline {
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(options.checkpointInterval.toMillis());
         }
-        String bootstrapServers = mapping.bootstrapServers().orElseThrow(() -> new IllegalArgumentException(
-                "ESM_CONFIG_NOT_VALID: EventSourceArn (Amazon MSK) mappings need the cluster's bootstrap servers, "
-                        + "which this build cannot look up yet"));
+        Properties kafka = KafkaClientProperties.common(mapping, mapping.bootstrapServers().orElse(""), options);
+        String bootstrapServers = mapping.bootstrapServers().orElseGet(() -> MskBootstrapServers.lookup(
+                mapping.eventSourceArn().orElseThrow(), kafka, null));
+        kafka.setProperty("bootstrap.servers", bootstrapServers);
         KafkaEventEncoder encoder = new KafkaEventEncoder(
                 mapping.isMsk() ? EventSourceKind.MSK : EventSourceKind.SELF_MANAGED,
                 bootstrapServers,
                 mapping.eventSourceArn().orElse(null));
 
-        Properties kafka = KafkaClientProperties.common(mapping, bootstrapServers, options);
         Properties admin = new Properties();
         admin.putAll(kafka);
         admin.setProperty("client.id", "esm-" + mapping.uuid() + "-committer");
