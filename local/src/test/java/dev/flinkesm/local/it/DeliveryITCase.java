@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,11 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DeliveryITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = EsmHarness.miniCluster();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static EsmHarness harness;
@@ -54,10 +49,7 @@ class DeliveryITCase {
 
     private static String mappingJson(String function, String startingPosition, int batchSize, int windowSeconds,
             String... topics) {
-        return "{\"FunctionName\":\"" + function + "\",\"Topics\":[\"" + String.join("\",\"", topics) + "\"],"
-                + "\"StartingPosition\":\"" + startingPosition + "\","
-                + "\"SelfManagedEventSource\":{\"Endpoints\":{\"KAFKA_BOOTSTRAP_SERVERS\":[\"${bootstrap}\"]}},"
-                + "\"BatchSize\":" + batchSize + ",\"MaximumBatchingWindowInSeconds\":" + windowSeconds + "}";
+        return EsmHarness.mappingJson(function, startingPosition, batchSize, windowSeconds, "", topics);
     }
 
     private static RecordingFunction register(String name) {

@@ -20,6 +20,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -63,6 +65,26 @@ final class EsmHarness implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         EsmPipeline.deliveries(env, mapping, options).sinkTo(new DiscardingSink<>());
         return env.executeAsync("esm-it " + mapping.uuid());
+    }
+
+    /** One TaskManager with 4 slots: room for a parallelism-2 job plus a restarting one. */
+    static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(4)
+                .build());
+    }
+
+    /**
+     * A self-managed mapping of {@code topics} on the test broker ({@code ${bootstrap}} is filled in by
+     * {@link #mapping}); {@code extra} is appended JSON members, e.g. {@code ,"MaximumRetryAttempts":2}.
+     */
+    static String mappingJson(String function, String startingPosition, int batchSize, int windowSeconds, String extra,
+            String... topics) {
+        return "{\"FunctionName\":\"" + function + "\",\"Topics\":[\"" + String.join("\",\"", topics) + "\"],"
+                + "\"StartingPosition\":\"" + startingPosition + "\","
+                + "\"SelfManagedEventSource\":{\"Endpoints\":{\"KAFKA_BOOTSTRAP_SERVERS\":[\"${bootstrap}\"]}},"
+                + "\"BatchSize\":" + batchSize + ",\"MaximumBatchingWindowInSeconds\":" + windowSeconds + extra + "}";
     }
 
     /** A topic name no other test uses. */

@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FailureControlsITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = EsmHarness.miniCluster();
 
     private static final String POISON = "POISON";
     private static EsmHarness harness;
@@ -92,10 +87,7 @@ class FailureControlsITCase {
     }
 
     private static String mapping(String function, String topic, String extra) {
-        return "{\"FunctionName\":\"" + function + "\",\"Topics\":[\"" + topic + "\"],"
-                + "\"StartingPosition\":\"TRIM_HORIZON\","
-                + "\"SelfManagedEventSource\":{\"Endpoints\":{\"KAFKA_BOOTSTRAP_SERVERS\":[\"${bootstrap}\"]}},"
-                + "\"BatchSize\":16,\"MaximumBatchingWindowInSeconds\":0" + extra + "}";
+        return EsmHarness.mappingJson(function, "TRIM_HORIZON", 16, 0, extra, topic);
     }
 
     /** 2 partitions x 100 records; the poison record is record 37 of partition 1. Returns its offset. */

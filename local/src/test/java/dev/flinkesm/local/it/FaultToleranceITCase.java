@@ -19,7 +19,6 @@ import java.util.function.Predicate;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -42,11 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultToleranceITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = EsmHarness.miniCluster();
 
     private static final int FAULT_SECONDS = Integer.getInteger("esm.it.faultSeconds", 4);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,10 +58,7 @@ class FaultToleranceITCase {
     }
 
     private static String mappingJson(String function, String topic, int batchSize, int window) {
-        return "{\"FunctionName\":\"" + function + "\",\"Topics\":[\"" + topic + "\"],"
-                + "\"StartingPosition\":\"TRIM_HORIZON\","
-                + "\"SelfManagedEventSource\":{\"Endpoints\":{\"KAFKA_BOOTSTRAP_SERVERS\":[\"${bootstrap}\"]}},"
-                + "\"BatchSize\":" + batchSize + ",\"MaximumBatchingWindowInSeconds\":" + window + "}";
+        return EsmHarness.mappingJson(function, "TRIM_HORIZON", batchSize, window, "", topic);
     }
 
     private static void awaitAll(RecordingFunction function, Produced produced, int seconds) throws Exception {
