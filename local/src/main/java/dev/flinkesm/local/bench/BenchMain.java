@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 /**
  * scripts/bench: the job against the limit (a plain consumer), its own source alone, and a hand-written
  * consumer-plus-synchronous-invoke baseline, all in one run, on one broker and one function host (child JVMs).
- * See docs-performance.md.
+ * See docs/performance.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures the job against the limit and the alternatives, in one run.")
