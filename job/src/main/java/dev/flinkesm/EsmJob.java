@@ -3,6 +3,7 @@ package dev.flinkesm;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.config.MappingValidationException;
+import dev.flinkesm.invoke.LambdaClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,6 +61,10 @@ public final class EsmJob implements Callable<Integer> {
             description = "Client timeout of one invocation (default 15 min, Lambda's maximum).")
     long invokeTimeoutMs;
 
+    @Option(names = "--http-client", defaultValue = "CRT",
+            description = "The SDK HTTP client for invocations: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    LambdaClientFactory.HttpClientKind httpClient;
+
     @Option(names = "--kafka-property", description = "Extra Kafka consumer property, key=value (repeatable).")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
@@ -102,7 +107,8 @@ public final class EsmJob implements Callable<Integer> {
                 .maxConcurrentInvocations(maxConcurrentInvocations)
                 .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
                 .backoff(Duration.ofMillis(retryInitialBackoffMs), Duration.ofMillis(retryMaxBackoffMs))
-                .invokeTimeout(Duration.ofMillis(invokeTimeoutMs));
+                .invokeTimeout(Duration.ofMillis(invokeTimeoutMs))
+                .httpClient(httpClient);
         options.kafkaProperties.putAll(kafkaProperties);
         options.destinationEndpoints.putAll(destinationEndpoints);
         return options;

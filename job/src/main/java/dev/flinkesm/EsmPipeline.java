@@ -85,7 +85,7 @@ public final class EsmPipeline {
                 new BatchLimits(mapping.batchSize(), mapping.maximumBatchingWindow()),
                 encoder,
                 new LambdaClientFactory(mapping.functionName(), options.lambdaEndpoint,
-                        options.maxConcurrentInvocations, options.invokeTimeout),
+                        options.maxConcurrentInvocations, options.invokeTimeout, options.httpClient),
                 new Backoff(options.retryInitialBackoff, options.retryMaxBackoff),
                 options.maxConcurrentInvocations,
                 mapping.consumerGroupId(),

@@ -19,6 +19,7 @@ public final class JobOptions {
     public Duration retryInitialBackoff = Backoff.DEFAULT_INITIAL;
     public Duration retryMaxBackoff = Backoff.DEFAULT_MAX;
     public Duration invokeTimeout = LambdaClientFactory.DEFAULT_INVOKE_TIMEOUT;
+    public LambdaClientFactory.HttpClientKind httpClient = LambdaClientFactory.HttpClientKind.CRT;
     /** Used when the cluster's configuration does not enable checkpointing itself. */
     public Duration checkpointInterval = Duration.ofSeconds(10);
     /** 0: the environment's default parallelism. */
@@ -51,6 +52,11 @@ public final class JobOptions {
 
     public JobOptions maxConcurrentInvocations(int max) {
         this.maxConcurrentInvocations = max;
+        return this;
+    }
+
+    public JobOptions httpClient(LambdaClientFactory.HttpClientKind kind) {
+        this.httpClient = kind;
         return this;
     }
 

@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
@@ -33,12 +34,27 @@ public final class LambdaClientFactory implements Serializable {
     private final String endpoint; // null: the SDK's own endpoint resolution
     private final int maxConcurrency;
     private final Duration invokeTimeout;
+    private final HttpClientKind httpClient;
+
+    /** Which of the SDK's asynchronous HTTP clients carries the invocations. */
+    public enum HttpClientKind {
+        /** {@code AwsCrtAsyncHttpClient} (native, the default: cheapest per call). */
+        CRT,
+        /** {@code NettyNioAsyncHttpClient} (pure Java). */
+        NETTY
+    }
 
     public LambdaClientFactory(String functionName, String endpoint, int maxConcurrency, Duration invokeTimeout) {
+        this(functionName, endpoint, maxConcurrency, invokeTimeout, HttpClientKind.CRT);
+    }
+
+    public LambdaClientFactory(String functionName, String endpoint, int maxConcurrency, Duration invokeTimeout,
+            HttpClientKind httpClient) {
         this.functionName = functionName;
         this.endpoint = endpoint;
         this.maxConcurrency = maxConcurrency;
         this.invokeTimeout = invokeTimeout;
+        this.httpClient = httpClient;
     }
 
     public LambdaInvoker createInvoker() {
@@ -48,13 +64,18 @@ public final class LambdaClientFactory implements Serializable {
     LambdaAsyncClient createClient() {
         LambdaAsyncClientBuilder builder =
                 LambdaAsyncClient.builder()
-                        .httpClientBuilder(
-                                NettyNioAsyncHttpClient.builder()
+                        .httpClientBuilder(httpClient == HttpClientKind.NETTY
+                                ? NettyNioAsyncHttpClient.builder()
                                         .maxConcurrency(maxConcurrency)
                                         .connectionTimeout(Duration.ofSeconds(10))
                                         .connectionAcquisitionTimeout(invokeTimeout)
                                         .readTimeout(invokeTimeout)
-                                        .tcpKeepAlive(true))
+                                        .tcpKeepAlive(true)
+                                // The SDK's CRT client: measured 20-25 % less CPU per invocation than Netty
+                                // (docs/performance.md); the invoke timeout is the call timeout below.
+                                : AwsCrtAsyncHttpClient.builder()
+                                        .maxConcurrency(maxConcurrency)
+                                        .connectionTimeout(Duration.ofSeconds(10)))
                         .overrideConfiguration(
                                 c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
                                         .apiCallTimeout(invokeTimeout)

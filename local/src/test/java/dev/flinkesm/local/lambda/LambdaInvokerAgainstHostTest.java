@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The job's invoker, built by its own client factory (real SDK client), against the local function host. */
 class LambdaInvokerAgainstHostTest {
@@ -34,17 +36,23 @@ class LambdaInvokerAgainstHostTest {
     }
 
     private static LambdaInvoker invoker(String function) {
-        return new LambdaClientFactory(function, host.endpoint().toString(), 8, Duration.ofSeconds(10))
+        return invoker(function, LambdaClientFactory.HttpClientKind.CRT);
+    }
+
+    private static LambdaInvoker invoker(String function, LambdaClientFactory.HttpClientKind http) {
+        return new LambdaClientFactory(function, host.endpoint().toString(), 8, Duration.ofSeconds(10), http)
                 .createInvoker();
     }
 
     private static final byte[] EVENT =
             "{\"eventSource\":\"SelfManagedKafka\",\"bootstrapServers\":\"b:9092\",\"records\":{}}".getBytes();
 
-    @Test
-    void eachKindOfAnswerBecomesItsResult() throws Exception {
-        try (LambdaInvoker quick = invoker("quick"); LambdaInvoker fails = invoker("fails");
-                LambdaInvoker missing = invoker("missing")) {
+    @ParameterizedTest
+    @EnumSource(LambdaClientFactory.HttpClientKind.class)
+    void eachKindOfAnswerBecomesItsResultWithEitherHttpClient(LambdaClientFactory.HttpClientKind http)
+            throws Exception {
+        try (LambdaInvoker quick = invoker("quick", http); LambdaInvoker fails = invoker("fails", http);
+                LambdaInvoker missing = invoker("missing", http)) {
             assertThat(quick.invoke(EVENT).get().kind()).isEqualTo(InvokeResult.Kind.SUCCESS);
             InvokeResult error = fails.invoke(EVENT).get();
             assertThat(error.kind()).isEqualTo(InvokeResult.Kind.FUNCTION_ERROR);
@@ -52,6 +60,17 @@ class LambdaInvokerAgainstHostTest {
             InvokeResult notFound = missing.invoke(EVENT).get();
             assertThat(notFound.statusCode()).isEqualTo(404);
             assertThat(notFound.errorCode()).isEqualTo("ResourceNotFoundException");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(LambdaClientFactory.HttpClientKind.class)
+    void aRefusedConnectionIsAFailureWithoutResponse(LambdaClientFactory.HttpClientKind http) throws Exception {
+        try (LambdaInvoker nowhere = new LambdaClientFactory("quick", "http://127.0.0.1:1", 8, Duration.ofSeconds(10),
+                http).createInvoker()) {
+            InvokeResult refused = nowhere.invoke(EVENT).get();
+            assertThat(refused.kind()).isEqualTo(InvokeResult.Kind.REQUEST_FAILURE);
+            assertThat(refused.statusCode()).isEqualTo(InvokeResult.NO_RESPONSE);
         }
     }
 
