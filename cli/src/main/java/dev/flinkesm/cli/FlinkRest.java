@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -137,20 +136,21 @@ public final class FlinkRest {
     /** Uploads {@code jar} under the file name {@code name}; returns the jar id to run. */
     public String uploadJar(Path jar, String name) {
         String boundary = "esm-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] head = ("--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"jarfile\"; filename=\"" + name + "\"\r\n"
+                + "Content-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest.BodyPublisher jarFile;
         try {
-            body.write(("--" + boundary + "\r\n"
-                    + "Content-Disposition: form-data; name=\"jarfile\"; filename=\"" + name + "\"\r\n"
-                    + "Content-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.write(Files.readAllBytes(jar));
-            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            jarFile = HttpRequest.BodyPublishers.ofFile(jar); // streamed: the job jar is tens of MB
         } catch (IOException e) {
             throw EsmError.service("Cannot read the job jar " + jar + ": " + e.getMessage(), e);
         }
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/jars/upload"))
                 .timeout(Duration.ofMinutes(5))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head), jarFile,
+                        HttpRequest.BodyPublishers.ofByteArray(tail)))
                 .build();
         JsonNode answer = send("POST /jars/upload", request);
         String file = answer.path("filename").asText("");
