@@ -77,6 +77,8 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final OffsetCommitter committer;
 
     private final Map<String, PartitionState> partitions = new LinkedHashMap<>();
+    /** The same partitions as a list, for the round-robin dispatch on every pollNext without allocating. */
+    private final List<PartitionState> partitionOrder = new ArrayList<>();
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final WakeUpSignal signal = new WakeUpSignal();
     private final ScheduledExecutorService timer;
@@ -192,7 +194,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         if (partitions.isEmpty()) {
             return;
         }
-        List<PartitionState> all = new ArrayList<>(partitions.values());
+        List<PartitionState> all = partitionOrder;
         int n = all.size();
         for (int i = 0; i < n && inFlight < settings.maxConcurrentInvocations(); i++) {
             PartitionState partition = all.get((dispatchCursor + i) % n);
@@ -467,6 +469,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
                 PartitionState partition = new PartitionState(split.getTopicPartition(), id, new PartitionBatcher(
                         split.getTopic(), split.getPartition(), settings.limits(), settings.encoder()));
                 metrics.registerPartition(split.getTopic(), split.getPartition(), () -> partition.bufferedRecords());
+                partitionOrder.add(partition);
                 return partition;
             });
         }
