@@ -143,7 +143,4 @@ public final class EsmMetrics {
         lagByPartition.put(topic + "-" + partition, Math.max(0, lag));
     }
 
-    public long invokedCount() {
-        return invoked.getCount();
-    }
 }

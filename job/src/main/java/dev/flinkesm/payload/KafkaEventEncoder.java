@@ -68,9 +68,6 @@ import org.apache.kafka.common.record.TimestampType;
 public final class KafkaEventEncoder implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Lambda's synchronous invoke request limit, in bytes. */
-    public static final long MAX_REQUEST_BYTES = 6_291_456L;
-
     private static final byte[] TOPIC = ascii("{\"topic\":");
     private static final byte[] PARTITION = ascii(",\"partition\":");
     private static final byte[] OFFSET = ascii(",\"offset\":");

@@ -2,8 +2,6 @@ package dev.flinkesm.local.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.local.lambda.FunctionHost;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +31,6 @@ class DeliveryITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = EsmHarness.miniCluster();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static EsmHarness harness;
 
     @BeforeAll
@@ -84,7 +80,7 @@ class DeliveryITCase {
 
         DeliveryCheck.of(produced, function.delivered()).assertExactlyOnceInOrder();
         for (Invocation invocation : harness.functions.invocations("all-records")) {
-            assertThat(recordCount(invocation.body())).isBetween(1, 50);
+            assertThat(JsonNodes.recordCount(invocation.body())).isBetween(1, 50);
             assertThat(invocation.body().length).isLessThanOrEqualTo(BatchLimits.MAX_REQUEST_BYTES);
         }
     }
@@ -119,7 +115,7 @@ class DeliveryITCase {
         assertThat(invocations).hasSize(4);
         for (Invocation invocation : invocations) {
             assertThat(invocation.body().length).isLessThanOrEqualTo(BatchLimits.MAX_REQUEST_BYTES);
-            assertThat(recordCount(invocation.body())).isEqualTo(5);
+            assertThat(JsonNodes.recordCount(invocation.body())).isEqualTo(5);
         }
     }
 
@@ -315,19 +311,6 @@ class DeliveryITCase {
                 .contains("FUNCTION_CONFIG_NOT_VALID: PROBLEM: Function no-such-function cannot be invoked: "
                         + "ResourceNotFoundException (HTTP 404)");
         assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.FAILED);
-    }
-
-    private static int recordCount(byte[] body) {
-        try {
-            JsonNode records = JSON.readTree(body).get("records");
-            int n = 0;
-            for (Iterator<JsonNode> it = records.elements(); it.hasNext(); ) {
-                n += it.next().size();
-            }
-            return n;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     /** Throws once, after {@code after} reports: a task failure in the middle of delivery. */

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -199,10 +198,10 @@ class FaultToleranceITCase {
         System.out.println("savepoint upgrade: " + check);
         assertThat(check.maxRewindsPerPartition()).isLessThanOrEqualTo(1);
         List<Invocation> all = harness.functions.invocations("upgrade");
-        assertThat(all.subList(0, deliveredBefore)).allSatisfy(i -> assertThat(recordCount(i)).isLessThanOrEqualTo(10));
+        assertThat(all.subList(0, deliveredBefore)).allSatisfy(i -> assertThat(JsonNodes.recordCount(i.body())).isLessThanOrEqualTo(10));
         List<Invocation> upgradedInvocations = all.subList(deliveredBefore, all.size());
-        assertThat(upgradedInvocations).allSatisfy(i -> assertThat(recordCount(i)).isLessThanOrEqualTo(50));
-        assertThat(upgradedInvocations).anySatisfy(i -> assertThat(recordCount(i)).isGreaterThan(10));
+        assertThat(upgradedInvocations).allSatisfy(i -> assertThat(JsonNodes.recordCount(i.body())).isLessThanOrEqualTo(50));
+        assertThat(upgradedInvocations).anySatisfy(i -> assertThat(JsonNodes.recordCount(i.body())).isGreaterThan(10));
     }
 
     @Test
@@ -330,15 +329,4 @@ class FaultToleranceITCase {
         DeliveryCheck.of(produced, function.delivered()).assertExactlyOnceInOrder();
     }
 
-    private static int recordCount(Invocation invocation) {
-        try {
-            int n = 0;
-            for (Iterator<JsonNode> it = JSON.readTree(invocation.body()).get("records").elements(); it.hasNext(); ) {
-                n += it.next().size();
-            }
-            return n;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 }

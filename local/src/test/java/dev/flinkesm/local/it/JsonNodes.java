@@ -9,6 +9,19 @@ import java.util.Base64;
 final class JsonNodes {
     private JsonNodes() {}
 
+    /** How many records one invocation's request body carried, over all its topic-partitions. */
+    static int recordCount(byte[] body) {
+        try {
+            int n = 0;
+            for (JsonNode partition : new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get("records")) {
+                n += partition.size();
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** A dead letter's {@code payload}: the one-record Lambda event of the failed record. */
     static void assertSingleRecordPayload(JsonNode payload, String topic, int partition, long offset, String value) {
         JsonNode records = payload.get("records").get(topic + "-" + partition);
