@@ -49,6 +49,11 @@ public final class EsmJob implements Callable<Integer> {
             description = "In-flight invocations per subtask at most (default: ${DEFAULT-VALUE}).")
     int maxConcurrentInvocations;
 
+    @Option(names = "--max-buffered-mb", defaultValue = "128",
+            description = "Megabytes of records a subtask holds at most (waiting, in flight, retrying); over it, "
+                    + "fetching pauses (default: ${DEFAULT-VALUE}).")
+    long maxBufferedMb;
+
     @Option(names = "--checkpoint-interval-ms", defaultValue = "10000",
             description = "Checkpoint interval if the cluster sets none (default: ${DEFAULT-VALUE}).")
     long checkpointIntervalMs;
@@ -105,6 +110,7 @@ public final class EsmJob implements Callable<Integer> {
                 .lambdaEndpoint(lambdaEndpoint)
                 .parallelism(parallelism)
                 .maxConcurrentInvocations(maxConcurrentInvocations)
+                .maxBufferedBytes(maxBufferedMb << 20)
                 .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
                 .backoff(Duration.ofMillis(retryInitialBackoffMs), Duration.ofMillis(retryMaxBackoffMs))
                 .invokeTimeout(Duration.ofMillis(invokeTimeoutMs))

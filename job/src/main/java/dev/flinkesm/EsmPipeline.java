@@ -10,7 +10,7 @@ import dev.flinkesm.payload.EncodedRecord;
 import dev.flinkesm.payload.EventSourceKind;
 import dev.flinkesm.payload.KafkaEventEncoder;
 import dev.flinkesm.source.CommittedOrStartingOffsets;
-import dev.flinkesm.source.DeliveryReport;
+import dev.flinkesm.delivery.DeliveryReport;
 import dev.flinkesm.source.DeliverySettings;
 import dev.flinkesm.source.EsmKafkaSource;
 import dev.flinkesm.source.KafkaClientProperties;
@@ -92,7 +92,8 @@ public final class EsmPipeline {
                 admin,
                 FailurePolicy.of(mapping),
                 mapping.onFailureDestination().orElse(null),
-                new DestinationContext(mapping.uuid(), kafka, options.destinationEndpoints));
+                new DestinationContext(mapping.uuid(), kafka, options.destinationEndpoints))
+                .maxBufferedBytes(options.maxBufferedBytes);
 
         return env.fromSource(
                         new EsmKafkaSource(kafkaSource.build(), settings),

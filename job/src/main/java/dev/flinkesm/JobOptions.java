@@ -16,6 +16,8 @@ public final class JobOptions {
     public String lambdaEndpoint;
 
     public int maxConcurrentInvocations = DeliverySettings.DEFAULT_MAX_CONCURRENT_INVOCATIONS;
+    /** Bytes of records each reader (subtask) holds at most: waiting, in flight and retrying. */
+    public long maxBufferedBytes = DeliverySettings.DEFAULT_MAX_BUFFERED_BYTES;
     public Duration retryInitialBackoff = Backoff.DEFAULT_INITIAL;
     public Duration retryMaxBackoff = Backoff.DEFAULT_MAX;
     public Duration invokeTimeout = LambdaClientFactory.DEFAULT_INVOKE_TIMEOUT;
@@ -52,6 +54,11 @@ public final class JobOptions {
 
     public JobOptions maxConcurrentInvocations(int max) {
         this.maxConcurrentInvocations = max;
+        return this;
+    }
+
+    public JobOptions maxBufferedBytes(long bytes) {
+        this.maxBufferedBytes = bytes;
         return this;
     }
 

@@ -13,13 +13,15 @@ public final class Batch {
     private final String topic;
     private final int partition;
     private final List<EncodedRecord> records;
+    private final long recordBytes;
     private final long eventBytes;
     private int attempts;
 
-    Batch(String topic, int partition, List<EncodedRecord> records, long eventBytes) {
+    Batch(String topic, int partition, List<EncodedRecord> records, long recordBytes, long eventBytes) {
         this.topic = topic;
         this.partition = partition;
         this.records = records;
+        this.recordBytes = recordBytes;
         this.eventBytes = eventBytes;
     }
 
@@ -30,7 +32,7 @@ public final class Batch {
         for (EncodedRecord r : records) {
             recordBytes += r.size();
         }
-        return new Batch(first.topic(), first.partition(), records,
+        return new Batch(first.topic(), first.partition(), records, recordBytes,
                 encoder.eventSize(first.topic(), first.partition(), records.size(), recordBytes));
     }
 
@@ -77,6 +79,11 @@ public final class Batch {
 
     public int size() {
         return records.size();
+    }
+
+    /** The encoded size of the records alone: what holding this batch costs in memory, roughly. */
+    public long recordBytes() {
+        return recordBytes;
     }
 
     /** The exact size of this batch's event (request body). */

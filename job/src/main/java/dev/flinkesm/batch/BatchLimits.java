@@ -10,8 +10,14 @@ import java.time.Duration;
 public final class BatchLimits implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Lambda's synchronous invoke limit on the request body. */
-    public static final int MAX_REQUEST_BYTES = 6_291_456;
+    /**
+     * Lambda's synchronous invoke limit: a request body must be <em>smaller</em> than this. AWS's 413 answer says so:
+     * "Request must be smaller than 6291456 bytes for the InvokeFunction operation".
+     */
+    public static final int LAMBDA_REQUEST_LIMIT_BYTES = 6_291_456;
+
+    /** The largest request body a batch may have: one byte under {@link #LAMBDA_REQUEST_LIMIT_BYTES}. */
+    public static final int MAX_REQUEST_BYTES = LAMBDA_REQUEST_LIMIT_BYTES - 1;
 
     private final int maxRecords;
     private final long maxRequestBytes;
@@ -21,6 +27,7 @@ public final class BatchLimits implements Serializable {
         this(maxRecords, MAX_REQUEST_BYTES, window);
     }
 
+    /** @param maxRequestBytes the largest request body a batch may have (inclusive) */
     public BatchLimits(int maxRecords, long maxRequestBytes, Duration window) {
         if (maxRecords < 1 || maxRequestBytes < 1 || window.isNegative()) {
             throw new IllegalArgumentException(

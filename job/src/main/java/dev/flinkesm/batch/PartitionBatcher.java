@@ -68,9 +68,7 @@ public final class PartitionBatcher {
         Batch batch = closed.poll();
         if (batch != null) {
             bufferedRecords -= batch.size();
-            for (EncodedRecord r : batch.records()) {
-                bufferedRecordBytes -= r.size();
-            }
+            bufferedRecordBytes -= batch.recordBytes();
         }
         return batch;
     }
@@ -122,7 +120,7 @@ public final class PartitionBatcher {
 
     private void closeOpen() {
         long eventBytes = encoder.eventSize(topic, partition, open.size(), openRecordBytes);
-        closed.add(new Batch(topic, partition, open, eventBytes));
+        closed.add(new Batch(topic, partition, open, openRecordBytes, eventBytes));
         open = null;
         openRecordBytes = 0;
     }

@@ -33,15 +33,22 @@ public final class OutcomeClassifier {
                 return afterFailure(batch, 0, result.kind() == InvokeResult.Kind.FUNCTION_ERROR, policy, nowMillis,
                         String.valueOf(result));
             case PAYLOAD_TOO_LARGE:
-                return payloadTooLarge(policy, "Lambda refused the request as too large: " + problem(result));
+                return tooLarge(batch, policy, "Lambda refused the request as too large: " + problem(result));
             case STOP_MAPPING:
             default:
                 return Decision.of(0, Decision.Action.STOP_MAPPING, problem(result));
         }
     }
 
-    /** A batch whose event Lambda cannot accept (a single record over 6 MB): never silently skipped. */
-    public static Decision payloadTooLarge(FailurePolicy policy, String reason) {
+    /**
+     * A batch whose event Lambda cannot accept. Several records: split it, so each part gets through on its own (the
+     * split is no retry and counts no attempt). One record: it alone is over the limit; it is never silently
+     * skipped.
+     */
+    public static Decision tooLarge(Batch batch, FailurePolicy policy, String reason) {
+        if (batch.size() > 1) {
+            return Decision.of(0, Decision.Action.BISECT, reason);
+        }
         if (policy.hasDestination()) {
             // The destination keeps the record for a person to look at; the partition moves on.
             return Decision.givenUp(0, Decision.Action.DEAD_LETTER, FailureCondition.MAXIMUM_PAYLOAD_SIZE_EXCEEDED,
@@ -90,6 +97,10 @@ public final class OutcomeClassifier {
     }
 
     private static Verdict classifyRequestFailure(InvokeResult result) {
+        Verdict byCode = InvokeErrorCodes.verdict(result.errorCode());
+        if (byCode != null) {
+            return byCode;
+        }
         int status = result.statusCode();
         if (status == InvokeResult.NO_RESPONSE) {
             // Connection refused or reset, DNS, or no answer within the invoke timeout: the network or the
@@ -111,10 +122,14 @@ public final class OutcomeClassifier {
             // the limit gets here. Resending the same bytes cannot succeed.
             return Verdict.PAYLOAD_TOO_LARGE;
         }
-        // 404 ResourceNotFoundException (no such function or qualifier), 403 (the caller may not invoke it, or
-        // its credentials are refused), 400 (the service rejects the request as invalid): the mapping's function
-        // configuration is wrong. Retrying would loop forever without delivering; stop and say why.
-        return Verdict.STOP_MAPPING;
+        if (status == 404) {
+            // A 404 without a known code is still "no such function or qualifier".
+            return Verdict.STOP_MAPPING;
+        }
+        // Any other answer we have no entry for (a code newer than this table, or a proxy's answer): retry. Stopping
+        // the mapping over something not understood would need an operator for what may heal by itself; retrying
+        // keeps every record, honours MaximumRetryAttempts, and the retries are visible in logs and metrics.
+        return Verdict.RETRY;
     }
 
     /** The {@code LastProcessingResult}-style text for a request failure. */

@@ -1,5 +1,6 @@
 package dev.flinkesm.invoke;
 
+import dev.flinkesm.delivery.Invoker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * possible answer into an {@link InvokeResult}. It never retries: the SDK's retries are off, because retry policy
  * (whole batch, per partition, with the mapping's limits) belongs to the job.
  */
-public final class LambdaInvoker implements AutoCloseable {
+public final class LambdaInvoker implements Invoker {
 
     private final LambdaAsyncClient client;
     private final String functionName;
@@ -28,6 +29,7 @@ public final class LambdaInvoker implements AutoCloseable {
     }
 
     /** The returned future always completes normally. */
+    @Override
     public CompletableFuture<InvokeResult> invoke(byte[] event) {
         InvokeRequest request =
                 InvokeRequest.builder()

@@ -1,6 +1,6 @@
 package dev.flinkesm.metrics;
 
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.flink.metrics.Counter;
@@ -13,7 +13,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * operator's metric group (visible in the web UI, exported by any Flink reporter). Per-partition metrics sit in
  * {@code topic.<t>.partition.<p>} groups, like the Kafka connector's.
  *
- * <p>Only the task thread updates them: Flink's simple counters are not thread-safe.
+ * <p>Only the task thread updates them: Flink's simple counters are not thread-safe. Gauges never read task-thread
+ * state directly: they read values the task thread publishes (volatile fields, a concurrent map).
  */
 public final class EsmMetrics {
     public static final String POLLED_EVENT_COUNT = "PolledEventCount";
@@ -54,7 +55,8 @@ public final class EsmMetrics {
     private final Counter retries;
     private final Histogram invokeDuration;
     private final Histogram batchSize;
-    private final Map<String, Long> lagByPartition = new HashMap<>();
+    /** Written on the task thread, read by reporter threads: a concurrent map, never a plain one. */
+    private final Map<String, Long> lagByPartition = new ConcurrentHashMap<>();
 
     public EsmMetrics(MetricGroup group) {
         this.group = group;

@@ -1,5 +1,6 @@
 package dev.flinkesm.source;
 
+import dev.flinkesm.delivery.DeliveryRules;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.failure.Backoff;
 import dev.flinkesm.failure.FailurePolicy;
@@ -21,6 +22,9 @@ public final class DeliverySettings implements Serializable {
     /** Invocations one reader (subtask) keeps in flight at most, over all its partitions. */
     public static final int DEFAULT_MAX_CONCURRENT_INVOCATIONS = 256;
 
+    /** Bytes of records one reader holds at most before its fetching pauses (see {@code --max-buffered-mb}). */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 128L << 20;
+
     private final BatchLimits limits;
     private final KafkaEventEncoder encoder;
     private final LambdaClientFactory lambda;
@@ -31,6 +35,7 @@ public final class DeliverySettings implements Serializable {
     private final FailurePolicy policy;
     private final String onFailureDestination; // null: none
     private final DestinationContext destinationContext;
+    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
 
     public DeliverySettings(
             BatchLimits limits,
@@ -53,6 +58,21 @@ public final class DeliverySettings implements Serializable {
         this.policy = policy;
         this.onFailureDestination = onFailureDestination;
         this.destinationContext = destinationContext;
+    }
+
+    /** Sets the reader's memory budget for held records; call before the settings are shipped. */
+    public DeliverySettings maxBufferedBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("the buffer budget must be at least 1 byte, got " + bytes);
+        }
+        this.maxBufferedBytes = bytes;
+        return this;
+    }
+
+    /** The rules the delivery engine applies, for a function reached through {@link #lambda()}. */
+    public DeliveryRules rules() {
+        return new DeliveryRules(limits, encoder, policy, backoff, maxConcurrentInvocations, maxBufferedBytes,
+                lambda.functionName());
     }
 
     public FailurePolicy policy() {

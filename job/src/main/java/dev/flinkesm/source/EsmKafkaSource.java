@@ -2,6 +2,7 @@ package dev.flinkesm.source;
 
 import dev.flinkesm.payload.EncodedRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import dev.flinkesm.delivery.DeliveryReport;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;

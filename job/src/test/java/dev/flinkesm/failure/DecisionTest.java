@@ -205,16 +205,27 @@ class DecisionTest {
     class PayloadTooLarge {
         @Test
         void goesToTheDestinationWhenThereIsOne() {
-            Decision d = OutcomeClassifier.payloadTooLarge(policy(-1, -1, false, false, true), "too big");
+            Decision d = OutcomeClassifier.tooLarge(batch(1, 0, NOW, 1), policy(-1, -1, false, false, true),
+                    "too big");
             assertThat(d.action()).isEqualTo(Decision.Action.DEAD_LETTER);
             assertThat(d.condition()).isEqualTo(FailureCondition.MAXIMUM_PAYLOAD_SIZE_EXCEEDED);
         }
 
         @Test
         void stopsThePartitionWithoutOne() {
-            Decision d = OutcomeClassifier.payloadTooLarge(DEFAULTS, "too big");
+            Decision d = OutcomeClassifier.tooLarge(batch(1, 0, NOW, 1), DEFAULTS, "too big");
             assertThat(d.action()).isEqualTo(Decision.Action.STALL);
             assertThat(d.reason()).contains("no on-failure destination is set");
+        }
+
+        @Test
+        void aRefusedBatchOfSeveralRecordsIsSplitNotGivenUp() {
+            InvokeResult tooLarge = InvokeResult.requestFailure(413, "RequestTooLargeException", "big");
+            for (FailurePolicy policy : List.of(DEFAULTS, policy(-1, -1, false, false, true))) {
+                Decision d = OutcomeClassifier.decide(batch(4, 0, NOW, 1), tooLarge, policy, NOW);
+                assertThat(d.action()).isEqualTo(Decision.Action.BISECT);
+                assertThat(d.delivered()).isZero();
+            }
         }
 
         @Test

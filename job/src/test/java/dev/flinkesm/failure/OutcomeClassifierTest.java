@@ -36,13 +36,54 @@ class OutcomeClassifierTest {
         "503, ServiceException, RETRY",
         "409, ResourceConflictException, RETRY",
         "413, RequestEntityTooLargeException, PAYLOAD_TOO_LARGE",
+        "413, RequestTooLargeException, PAYLOAD_TOO_LARGE",
         "404, ResourceNotFoundException, STOP_MAPPING",
         "403, AccessDeniedException, STOP_MAPPING",
+        "403, UnrecognizedClientException, STOP_MAPPING",
         "400, InvalidParameterValueException, STOP_MAPPING",
+        "400, InvalidRequestContentException, STOP_MAPPING",
+        "415, UnsupportedMediaTypeException, STOP_MAPPING",
+        "502, ResourceNotReadyException, RETRY",
+        "502, KMSAccessDeniedException, RETRY",
+        "403, EFSMountFailureException, RETRY",
+        "408, EFSMountTimeoutException, RETRY",
+        "410, EFSIOException, RETRY",
+        "400, SnapStartException, RETRY",
+        "502, InvalidRuntimeException, RETRY",
     })
     void serviceAnswersAreClassifiedByStatus(int status, String code, Verdict expected) {
         assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(status, code, "message")))
                 .isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "HTTP {0} {1} heals by itself and is retried")
+    @CsvSource({
+        "403, ExpiredTokenException",
+        "400, ExpiredTokenException",
+        "403, InvalidSignatureException",
+        "403, RequestExpired",
+        "400, RequestTimeTooSkewed",
+    })
+    void expiringCredentialsAndClockSkewAreRetriedNotFatal(int status, String code) {
+        // Before: every 4xx other than 413/429 stopped the mapping for good, an expired session token included.
+        assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(status, code, "message")))
+                .isEqualTo(Verdict.RETRY);
+    }
+
+    @Test
+    void codesAreMatchedWithoutCaseAsTheSdkModelSpellsSomeDifferently() {
+        assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(502, "Ec2ThrottledException", "m")))
+                .isEqualTo(Verdict.RETRY);
+        assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(403, "accessdeniedexception", "m")))
+                .isEqualTo(Verdict.STOP_MAPPING);
+    }
+
+    @Test
+    void anUnknownClientErrorIsRetriedButAnUnknownNotFoundStops() {
+        assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(418, "TeapotException", "m")))
+                .isEqualTo(Verdict.RETRY);
+        assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(404, "NoSuchThing", "m")))
+                .isEqualTo(Verdict.STOP_MAPPING);
     }
 
     @Test

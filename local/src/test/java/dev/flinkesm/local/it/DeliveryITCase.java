@@ -315,7 +315,7 @@ class DeliveryITCase {
 
     /** Throws once, after {@code after} reports: a task failure in the middle of delivery. */
     static final class FailOnce implements org.apache.flink.api.common.functions.MapFunction<
-            dev.flinkesm.source.DeliveryReport, dev.flinkesm.source.DeliveryReport> {
+            dev.flinkesm.delivery.DeliveryReport, dev.flinkesm.delivery.DeliveryReport> {
         static final AtomicBoolean FAILED = new AtomicBoolean();
         private final int after;
         private int seen;
@@ -325,7 +325,7 @@ class DeliveryITCase {
         }
 
         @Override
-        public dev.flinkesm.source.DeliveryReport map(dev.flinkesm.source.DeliveryReport report) {
+        public dev.flinkesm.delivery.DeliveryReport map(dev.flinkesm.delivery.DeliveryReport report) {
             if (++seen >= after && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("induced task failure after " + seen + " batches");
             }

@@ -6,7 +6,7 @@ import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.local.kafka.EmbeddedKafka;
 import dev.flinkesm.local.lambda.FunctionHost;
-import dev.flinkesm.source.DeliveryReport;
+import dev.flinkesm.delivery.DeliveryReport;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

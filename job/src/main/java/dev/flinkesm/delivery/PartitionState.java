@@ -1,4 +1,4 @@
-package dev.flinkesm.source;
+package dev.flinkesm.delivery;
 
 import dev.flinkesm.batch.Batch;
 import dev.flinkesm.batch.PartitionBatcher;
@@ -14,34 +14,47 @@ import org.apache.kafka.common.TopicPartition;
  * <ul>
  *   <li>only the {@link #head()} batch is ever in flight (to the function, or to the on-failure destination); the
  *       next is taken only after the head is done, so the function sees the partition's records in offset order;
- *   <li>{@link #pending} holds more than one batch only after a bisection: the halves, first half first;
+ *   <li>{@link #pending} holds more than one batch only after a split (bisection, or a request Lambda refused as too
+ *       large): the parts, first part first;
  *   <li>{@link #firstUndeliveredOffset()} is the lowest offset not yet done (delivered, dead-lettered or dropped):
- *       what a checkpoint restarts from and what may be committed;
+ *       what a checkpoint restarts from and what may be committed; every offset up to {@link #lastDoneOffset()} is
+ *       done;
  *   <li>a stalled partition (a record nothing can carry, no destination) keeps its batch at the head, so nothing
  *       after it is sent or committed until an operator acts.
  * </ul>
+ *
+ * Not thread-safe: owned by the task thread, except {@link #publishedBufferedRecords()}, which a metric reporter
+ * reads.
  */
-final class PartitionState {
+public final class PartitionState {
     final TopicPartition topicPartition;
     final String splitId;
     final PartitionBatcher batcher;
 
-    final ArrayDeque<Batch> pending = new ArrayDeque<>();
-    boolean inFlight;
-    long retryAtNanos = Long.MIN_VALUE;
-    boolean paused;
+    private final ArrayDeque<Batch> pending = new ArrayDeque<>();
+    private boolean inFlight;
+    private long retryAtNanos = Long.MIN_VALUE;
     /** The head failed its last attempt and waits for a retry (or its dead-lettering). */
-    boolean failing;
-    String stalledReason;
+    private boolean failing;
+    private String stalledReason;
     /** Set while the head is being given to the on-failure destination. */
-    FailedBatch deadLetter;
-    int deadLetterAttempts;
-    long lastDeliveredOffset = -1;
+    private FailedBatch deadLetter;
+    private int deadLetterAttempts;
+    private long lastDoneOffset = -1;
+    private volatile long publishedBufferedRecords;
 
     PartitionState(TopicPartition topicPartition, String splitId, PartitionBatcher batcher) {
         this.topicPartition = topicPartition;
         this.splitId = splitId;
         this.batcher = batcher;
+    }
+
+    public String splitId() {
+        return splitId;
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
     }
 
     Batch head() {
@@ -70,10 +83,22 @@ final class PartitionState {
         return pending.peek();
     }
 
+    void startSending() {
+        inFlight = true;
+    }
+
+    void sendingEnded() {
+        inFlight = false;
+    }
+
+    boolean inFlight() {
+        return inFlight;
+    }
+
     /** The head's first {@code records} are done; a rest stays at the head for its retry. */
     void completeHead(int records, KafkaEventEncoder encoder) {
         Batch head = pending.poll();
-        lastDeliveredOffset = head.records().get(records - 1).offset();
+        lastDoneOffset = head.records().get(records - 1).offset();
         if (records < head.size()) {
             pending.addFirst(head.remainderFrom(records, encoder));
         } else {
@@ -84,21 +109,55 @@ final class PartitionState {
     /** The head is done as a whole (delivered, dead-lettered or dropped). */
     void completeHead() {
         Batch head = pending.poll();
-        lastDeliveredOffset = head.lastOffset();
+        lastDoneOffset = head.lastOffset();
         failing = false;
         deadLetter = null;
         deadLetterAttempts = 0;
     }
 
     /** Replaces the head by its halves; the first half goes at once. */
-    void bisectHead(KafkaEventEncoder encoder) {
+    void splitHead(KafkaEventEncoder encoder) {
         List<Batch> halves = pending.poll().bisect(encoder);
         pending.addFirst(halves.get(1));
         pending.addFirst(halves.get(0));
         retryAtNanos = Long.MIN_VALUE;
     }
 
-    /** When this partition next needs the task thread, if nothing arrives meanwhile. */
+    /** The head failed and is sent again at {@code atNanos}; nothing behind it goes first. */
+    void retryHeadAt(long atNanos) {
+        failing = true;
+        retryAtNanos = atNanos;
+    }
+
+    /** The head is given up and goes to the on-failure destination before anything behind it moves. */
+    void deadLetterHead(FailedBatch failed) {
+        failing = true;
+        deadLetter = failed;
+        deadLetterAttempts = 0;
+    }
+
+    /** Writing the dead letter failed; returns the failed writes so far. */
+    int deadLetterFailed() {
+        return ++deadLetterAttempts;
+    }
+
+    /** The next write of the dead letter waits until {@code atNanos}. */
+    void retryDeadLetterAt(long atNanos) {
+        retryAtNanos = atNanos;
+    }
+
+    /** The head's dead letter, while one is being written; null otherwise. */
+    FailedBatch deadLetter() {
+        return deadLetter;
+    }
+
+    /** Nothing can carry the head: nothing from it on is sent or committed. */
+    void stall(String reason) {
+        stalledReason = reason;
+        failing = true;
+    }
+
+    /** When this partition next needs the task thread, if nothing arrives meanwhile; MAX_VALUE: not by itself. */
     long nextDeadlineNanos() {
         if (inFlight || stalledReason != null) {
             return Long.MAX_VALUE;
@@ -106,8 +165,14 @@ final class PartitionState {
         return pending.isEmpty() ? batcher.readyAtNanos() : retryAtNanos;
     }
 
+    /** The first offset not yet done, or -1 when nothing is held (everything read so far is done). */
     long firstUndeliveredOffset() {
         return pending.isEmpty() ? batcher.firstBufferedOffset() : pending.peek().firstOffset();
+    }
+
+    /** The last offset done (delivered, dead-lettered or dropped) by this reader, or -1 if none yet. */
+    long lastDoneOffset() {
+        return lastDoneOffset;
     }
 
     /** Buffering further ahead would only grow memory: a full batch already waits, or nothing can be sent. */
@@ -127,6 +192,24 @@ final class PartitionState {
             held += b.size();
         }
         return held;
+    }
+
+    /** Bytes of the records held for this partition (their encoded size). */
+    long bufferedBytes() {
+        long held = batcher.bufferedRecordBytes();
+        for (Batch b : pending) {
+            held += b.recordBytes();
+        }
+        return held;
+    }
+
+    /** Copies what reporters may read; called on the task thread. */
+    void publish() {
+        publishedBufferedRecords = bufferedRecords();
+    }
+
+    long publishedBufferedRecords() {
+        return publishedBufferedRecords;
     }
 
     boolean isIdle() {

@@ -1,4 +1,4 @@
-package dev.flinkesm.source;
+package dev.flinkesm.delivery;
 
 import java.util.Objects;
 

@@ -1,0 +1,432 @@
+package dev.flinkesm.delivery;
+
+import dev.flinkesm.batch.Batch;
+import dev.flinkesm.batch.PartitionBatcher;
+import dev.flinkesm.failure.Decision;
+import dev.flinkesm.failure.MappingStoppedException;
+import dev.flinkesm.failure.OutcomeClassifier;
+import dev.flinkesm.failure.ReasonCode;
+import dev.flinkesm.failure.destination.FailedBatch;
+import dev.flinkesm.failure.destination.FailureCondition;
+import dev.flinkesm.failure.destination.OnFailureDestination;
+import dev.flinkesm.invoke.InvokeResult;
+import dev.flinkesm.metrics.EsmMetrics;
+import dev.flinkesm.payload.EncodedRecord;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers each partition's records to the function: cuts them into batches, invokes, and carries out what
+ * {@link OutcomeClassifier} decides for each outcome (deliver, retry after a backoff, split, dead-letter, drop, stall
+ * the partition, stop the mapping). Knows nothing of Flink: the source reader feeds it records and asks it what to
+ * checkpoint, pause and wake up for.
+ *
+ * <p>Guarantees, per partition (kept by {@link PartitionState}):
+ *
+ * <ul>
+ *   <li>records reach the function in offset order, one batch in flight at a time, a failed batch retried whole;
+ *   <li>a record is done only when the function took it, the on-failure destination took it, or the policy dropped
+ *       it after its retries; {@link #firstUndeliveredOffset} never passes a record that is not done, and
+ *       {@link Progress} hears of each partition's done offsets as they move;
+ *   <li>at most {@link DeliveryRules#maxConcurrentInvocations()} sends are in flight over all partitions.
+ * </ul>
+ *
+ * <p>Threading: every method runs on one thread (the task thread). Completions of invocations and destination
+ * writes come back through {@code taskThread}, an executor that runs them on that same thread later.
+ */
+public final class DeliveryEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
+
+    /** How often gauges' values are copied for reporter threads. */
+    private static final long PUBLISH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /** Told when a partition's records up to (excluding) {@code nextOffset} are all done. */
+    public interface Progress {
+        Progress NONE = (tp, nextOffset) -> {};
+
+        void done(TopicPartition tp, long nextOffset);
+    }
+
+    private final DeliveryRules rules;
+    private final Invoker invoker;
+    private final OnFailureDestination destination; // null: none configured
+    private final EsmMetrics metrics;
+    private final DeliveryClock clock;
+    private final Executor taskThread;
+    private final Progress progress;
+
+    private final Map<String, PartitionState> partitions = new LinkedHashMap<>();
+    /** The same partitions as a list, for the round-robin dispatch without allocating. */
+    private final List<PartitionState> partitionOrder = new ArrayList<>();
+    private final ArrayDeque<DeliveryReport> reports = new ArrayDeque<>();
+    private int inFlight;
+    private int dispatchCursor;
+    private long nowNanos;
+    private long heldBytes;
+    private long nextPublishNanos;
+    private MappingStoppedException stop;
+
+    private volatile int publishedInFlight;
+    private volatile long publishedStalled;
+    private volatile long publishedBuffered;
+
+    public DeliveryEngine(DeliveryRules rules, Invoker invoker, OnFailureDestination destination, EsmMetrics metrics,
+            DeliveryClock clock, Executor taskThread, Progress progress) {
+        this.rules = rules;
+        this.invoker = invoker;
+        this.destination = destination;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.taskThread = taskThread;
+        this.progress = progress;
+        this.nowNanos = clock.nanoTime();
+        this.nextPublishNanos = nowNanos;
+        metrics.registerReaderGauges(() -> publishedInFlight, () -> publishedStalled, () -> publishedBuffered);
+    }
+
+    /** Starts tracking a partition (idempotent); returns its state, to feed records into with {@link #accept}. */
+    public PartitionState addPartition(TopicPartition tp) {
+        String splitId = tp.topic() + "-" + tp.partition();
+        return partitions.computeIfAbsent(splitId, id -> {
+            PartitionState partition = new PartitionState(tp, id,
+                    new PartitionBatcher(tp.topic(), tp.partition(), rules.limits(), rules.encoder()));
+            metrics.registerPartition(tp.topic(), tp.partition(), partition::publishedBufferedRecords);
+            partitionOrder.add(partition);
+            return partition;
+        });
+    }
+
+    public PartitionState partition(String splitId) {
+        return partitions.get(splitId);
+    }
+
+    public Collection<PartitionState> partitions() {
+        return Collections.unmodifiableCollection(partitionOrder);
+    }
+
+    /** Reads the clock once, for the records accepted and the dispatch that follow. */
+    public void tick() {
+        nowNanos = clock.nanoTime();
+    }
+
+    /** One record read from Kafka, in offset order for its partition. */
+    public void accept(PartitionState partition, EncodedRecord record) {
+        metrics.recordPolled();
+        heldBytes += record.size();
+        partition.batcher.add(record, nowNanos);
+    }
+
+    /** Starts sends for partitions that may send, round-robin, within the concurrency limit. */
+    public void dispatch() {
+        int n = partitionOrder.size();
+        for (int i = 0; i < n && inFlight < rules.maxConcurrentInvocations(); i++) {
+            PartitionState partition = partitionOrder.get((dispatchCursor + i) % n);
+            if (!partition.canSend(nowNanos)) {
+                continue;
+            }
+            if (partition.deadLetter() != null) {
+                sendToDestination(partition);
+                continue;
+            }
+            Batch batch = partition.batchToSend(nowNanos);
+            if (batch != null) {
+                send(partition, batch);
+            }
+        }
+        if (n > 0) {
+            dispatchCursor = (dispatchCursor + 1) % n;
+        }
+    }
+
+    /**
+     * When the engine next needs the task thread if no record or completion arrives; {@code Long.MAX_VALUE}: not by
+     * itself. At the concurrency cap nothing can start before a send completes, and a completion wakes the task
+     * anyway: so no deadline then (a ready partition's deadline is in the past and would only spin a timer).
+     */
+    public long nextWakeUpNanos() {
+        if (inFlight >= rules.maxConcurrentInvocations()) {
+            return Long.MAX_VALUE;
+        }
+        long earliest = Long.MAX_VALUE;
+        for (PartitionState partition : partitionOrder) {
+            earliest = Math.min(earliest, partition.nextDeadlineNanos());
+        }
+        return earliest;
+    }
+
+    /** True if this partition's fetching should pause: it has enough ahead, is stalled, or the reader holds too much. */
+    public boolean shouldPause(PartitionState partition) {
+        return partition.shouldPause() || heldBytes > rules.maxBufferedBytes();
+    }
+
+    /** The first offset of the partition not yet done, or -1 if everything read so far is done. */
+    public long firstUndeliveredOffset(PartitionState partition) {
+        return partition.firstUndeliveredOffset();
+    }
+
+    /** The mapping must stop (set once); the reader fails the job with it, without restarts. */
+    public MappingStoppedException stopReason() {
+        return stop;
+    }
+
+    /** Stops the mapping at the reader's next poll, once, saying why. */
+    public void stopMapping(MappingStoppedException reason) {
+        if (stop == null) {
+            stop = reason;
+            LOG.error("Stopping the mapping: {}", reason.getMessage());
+        }
+    }
+
+    /** Hands over (and forgets) the reports of batches finished since the last call. */
+    public void drainReports(Consumer<DeliveryReport> out) {
+        DeliveryReport report;
+        while ((report = reports.poll()) != null) {
+            out.accept(report);
+        }
+    }
+
+    public boolean allDone() {
+        if (inFlight > 0) {
+            return false;
+        }
+        for (PartitionState partition : partitionOrder) {
+            if (!partition.isIdle()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** Encoded bytes of the records held now, over all partitions. */
+    public long heldBytes() {
+        return heldBytes;
+    }
+
+    /** Records the partition's lag behind {@code endOffset} (the log end), once it has a position. */
+    public void recordLag(PartitionState partition, long endOffset) {
+        long undelivered = partition.firstUndeliveredOffset();
+        if (undelivered < 0 && partition.lastDoneOffset() < 0) {
+            return; // nothing read yet: no position to measure from
+        }
+        long next = undelivered >= 0 ? undelivered : partition.lastDoneOffset() + 1;
+        metrics.recordLag(partition.topicPartition.topic(), partition.topicPartition.partition(), endOffset - next);
+    }
+
+    /** Copies gauge values for reporter threads, at most every 200 ms: reporters never read task-thread state. */
+    public void publishGauges() {
+        if (nowNanos - nextPublishNanos < 0) {
+            return;
+        }
+        nextPublishNanos = nowNanos + PUBLISH_INTERVAL_NANOS;
+        long stalled = 0;
+        long buffered = 0;
+        for (PartitionState partition : partitionOrder) {
+            partition.publish();
+            buffered += partition.publishedBufferedRecords();
+            if (partition.isStalled()) {
+                stalled++;
+            }
+        }
+        publishedInFlight = inFlight;
+        publishedStalled = stalled;
+        publishedBuffered = buffered;
+    }
+
+    private void send(PartitionState partition, Batch batch) {
+        if (PartitionBatcher.isOversized(batch, rules.limits())) {
+            apply(partition, batch, null, OutcomeClassifier.tooLarge(batch, rules.policy(),
+                    "the event for offsets " + batch.firstOffset() + ".." + batch.lastOffset() + " is "
+                            + batch.eventBytes() + " bytes, over Lambda's request limit"));
+            return;
+        }
+        byte[] event = rules.encoder().event(batch.records());
+        batch.recordAttempt();
+        startSending(partition);
+        long startNanos = clock.nanoTime();
+        invoker.invoke(event).thenAccept(result -> taskThread.execute(() -> onInvoked(partition, batch, result,
+                startNanos)));
+    }
+
+    private void onInvoked(PartitionState partition, Batch batch, InvokeResult result, long startNanos) {
+        sendingEnded(partition);
+        metrics.recordInvocation(batch.size(), TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNanos));
+        apply(partition, batch, result,
+                OutcomeClassifier.decide(batch, result, rules.policy(), clock.currentTimeMillis()));
+    }
+
+    /** Carries out a decision for the partition's head batch. {@code result} is null if it was never invoked. */
+    private void apply(PartitionState partition, Batch batch, InvokeResult result, Decision decision) {
+        if (decision.delivered() > 0) {
+            onDelivered(partition, batch, decision.delivered());
+        }
+        int rest = batch.size() - decision.delivered();
+        switch (decision.action()) {
+            case NONE:
+                break;
+            case RETRY:
+                metrics.recordFailedInvoke(rest);
+                scheduleRetry(partition, partition.head(), decision);
+                break;
+            case BISECT:
+                if (result != null) {
+                    metrics.recordFailedInvoke(rest);
+                }
+                LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{} failed ({}); splitting it in two",
+                        batch.topic(), batch.partition(), partition.head().firstOffset(),
+                        partition.head().lastOffset(), decision.reason());
+                partition.splitHead(rules.encoder());
+                break;
+            case DEAD_LETTER:
+                if (result != null) {
+                    metrics.recordFailedInvoke(rest);
+                }
+                partition.deadLetterHead(failedBatch(partition.head(), result, decision));
+                sendToDestination(partition);
+                break;
+            case DROP:
+                metrics.recordFailedInvoke(rest);
+                Batch dropped = partition.head();
+                LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: {} records dropped after {} "
+                                + "attempts ({}; {}); no on-failure destination is set",
+                        dropped.topic(), dropped.partition(), dropped.firstOffset(), dropped.lastOffset(),
+                        dropped.size(), dropped.attempts(), decision.condition().awsName(), decision.reason());
+                metrics.recordDropped(dropped.size());
+                completeHead(partition);
+                break;
+            case STALL:
+                stall(partition, partition.head(), decision.reason(), result != null);
+                break;
+            case STOP_MAPPING:
+                metrics.recordFailedInvoke(rest);
+                stopMapping(new MappingStoppedException(ReasonCode.FUNCTION_CONFIG_NOT_VALID,
+                        "Function " + rules.functionName() + " cannot be invoked: " + decision.reason()));
+                break;
+            default:
+                throw new IllegalStateException("unhandled decision " + decision);
+        }
+    }
+
+    private void onDelivered(PartitionState partition, Batch batch, int records) {
+        long released = 0;
+        for (int i = 0; i < records; i++) {
+            released += batch.records().get(i).size();
+        }
+        heldBytes -= released;
+        partition.completeHead(records, rules.encoder());
+        metrics.recordInvoked(records);
+        reports.add(new DeliveryReport(batch.topic(), batch.partition(), batch.firstOffset(),
+                batch.records().get(records - 1).offset(), records, batch.attempts()));
+        progress.done(partition.topicPartition, partition.lastDoneOffset() + 1);
+    }
+
+    /** The head is done as a whole without the function (dead-lettered or dropped). */
+    private void completeHead(PartitionState partition) {
+        heldBytes -= partition.head().recordBytes();
+        partition.completeHead();
+        progress.done(partition.topicPartition, partition.lastDoneOffset() + 1);
+    }
+
+    private void scheduleRetry(PartitionState partition, Batch batch, Decision decision) {
+        metrics.recordRetry();
+        long delayMillis = rules.backoff().delayMillis(Math.max(batch.attempts(), 1));
+        partition.retryHeadAt(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis));
+        if (batch.attempts() <= 3 || batch.attempts() % 10 == 0) {
+            LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{} attempt={} failed: {}; retrying in {} ms",
+                    batch.topic(), batch.partition(), batch.firstOffset(), batch.lastOffset(), batch.attempts(),
+                    decision.reason(), delayMillis);
+        }
+    }
+
+    private void stall(PartitionState partition, Batch batch, String reason, boolean invoked) {
+        partition.stall(reason);
+        if (invoked) {
+            metrics.recordFailedInvoke(batch.size());
+        }
+        LOG.error("kafka_topic={} kafka_partition={} kafka_offset={}: partition stopped: {}. Records from this "
+                        + "offset on are neither sent nor committed.",
+                batch.topic(), batch.partition(), batch.firstOffset(), reason);
+    }
+
+    private FailedBatch failedBatch(Batch batch, InvokeResult result, Decision decision) {
+        Instant now = Instant.ofEpochMilli(clock.currentTimeMillis());
+        if (decision.condition() == FailureCondition.MAXIMUM_PAYLOAD_SIZE_EXCEEDED) {
+            // OutcomeClassifier.tooLarge gives this condition only to a batch of one record: larger ones are split.
+            return FailedBatch.payloadTooLarge(rules.encoder(), rules.functionName(), batch.records().get(0), now);
+        }
+        boolean functionError = result.kind() == InvokeResult.Kind.FUNCTION_ERROR;
+        return FailedBatch.afterInvokes(rules.encoder(), rules.functionName(), batch.records(),
+                decision.condition(), batch.attempts(),
+                result.statusCode() == InvokeResult.NO_RESPONSE ? null : result.statusCode(),
+                result.executedVersion(), functionError ? result.functionError() : null, now);
+    }
+
+    /** Writes the partition's given-up head to the on-failure destination; retried until it succeeds. */
+    private void sendToDestination(PartitionState partition) {
+        FailedBatch failed = partition.deadLetter();
+        startSending(partition);
+        CompletableFuture<Void> write;
+        try {
+            write = destination.send(failed);
+        } catch (RuntimeException e) {
+            write = CompletableFuture.failedFuture(e);
+        }
+        write.whenComplete((ok, error) -> taskThread.execute(() -> onDestinationWritten(partition, failed, error)));
+    }
+
+    private void onDestinationWritten(PartitionState partition, FailedBatch failed, Throwable error) {
+        sendingEnded(partition);
+        if (error == null) {
+            LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: {} records sent to the on-failure "
+                            + "destination ({})", failed.topic(), failed.partition(), failed.firstRecord().offset(),
+                    failed.lastRecord().offset(), failed.records().size(), failed.condition().awsName());
+            metrics.recordDestinationDelivered(failed.records().size());
+            completeHead(partition);
+            return;
+        }
+        // No loss through a broken destination: the records stay undelivered (and uncommitted) until it works.
+        metrics.recordDestinationError();
+        long delayMillis = rules.backoff().delayMillis(partition.deadLetterFailed());
+        partition.retryDeadLetterAt(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis));
+        LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: writing to the on-failure destination "
+                        + "failed ({}); retrying in {} ms", failed.topic(), failed.partition(),
+                failed.firstRecord().offset(), failed.lastRecord().offset(), error.toString(), delayMillis);
+    }
+
+    private void startSending(PartitionState partition) {
+        partition.startSending();
+        inFlight++;
+    }
+
+    private void sendingEnded(PartitionState partition) {
+        partition.sendingEnded();
+        inFlight--;
+    }
+
+    @Override
+    public void close() {
+        try {
+            invoker.close();
+        } finally {
+            if (destination != null) {
+                destination.close();
+            }
+        }
+    }
+}

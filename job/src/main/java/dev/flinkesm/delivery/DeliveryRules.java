@@ -1,0 +1,30 @@
+package dev.flinkesm.delivery;
+
+import dev.flinkesm.batch.BatchLimits;
+import dev.flinkesm.failure.Backoff;
+import dev.flinkesm.failure.FailurePolicy;
+import dev.flinkesm.payload.KafkaEventEncoder;
+
+/**
+ * The mapping's rules the engine applies: how batches are cut and encoded, what failures mean, how long to wait
+ * between retries, and how much a reader may hold.
+ *
+ * @param maxConcurrentInvocations invocations (and destination writes) in flight at once over all partitions
+ * @param maxBufferedBytes encoded bytes of records the engine holds (waiting, in flight, retrying) before it asks
+ *     for every partition's fetching to pause
+ */
+public record DeliveryRules(
+        BatchLimits limits,
+        KafkaEventEncoder encoder,
+        FailurePolicy policy,
+        Backoff backoff,
+        int maxConcurrentInvocations,
+        long maxBufferedBytes,
+        String functionName) {
+
+    public DeliveryRules {
+        if (maxConcurrentInvocations < 1 || maxBufferedBytes < 1) {
+            throw new IllegalArgumentException("need maxConcurrentInvocations >= 1 and maxBufferedBytes >= 1");
+        }
+    }
+}

@@ -1,0 +1,429 @@
+package dev.flinkesm.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flinkesm.batch.BatchLimits;
+import dev.flinkesm.delivery.EngineFixture.Call;
+import dev.flinkesm.failure.ReasonCode;
+import dev.flinkesm.failure.destination.FailureCondition;
+import dev.flinkesm.metrics.EsmMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery engine without Flink, a broker or HTTP: a scripted invoker, a recording destination and a manual
+ * clock. Each test checks what the function received, and what a checkpoint would store, at every step.
+ */
+class DeliveryEngineTest {
+
+    private static List<Long> range(long from, long toExclusive) {
+        return LongStream.range(from, toExclusive).boxed().toList();
+    }
+
+    @Nested
+    class Ordering {
+        @Test
+        void aPartitionSendsItsBatchesInOffsetOrderOneAtATime() {
+            EngineFixture f = EngineFixture.rules().batchSize(10).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 25);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(1);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(0, 10));
+            assertThat(f.engine.firstUndeliveredOffset(p)).isZero();
+
+            f.step(); // nothing new may start while the first batch is in flight
+            assertThat(f.invoker.calls).hasSize(1);
+
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.engine.firstUndeliveredOffset(p)).isEqualTo(10);
+            assertThat(f.invoker.calls).hasSize(2);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(10, 20));
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(20, 25));
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.engine.firstUndeliveredOffset(p)).isEqualTo(-1);
+            assertThat(f.engine.allDone()).isTrue();
+            assertThat(f.done).containsEntry(new TopicPartition("orders", 0), 25L);
+            assertThat(f.metrics.count(EsmMetrics.INVOKED_EVENT_COUNT)).isEqualTo(25);
+            List<DeliveryReport> reports = new ArrayList<>();
+            f.engine.drainReports(reports::add);
+            assertThat(reports).extracting(r -> r.firstOffset).containsExactly(0L, 10L, 20L);
+        }
+
+        @Test
+        void partitionsRunConcurrentlyButNeverPastTheCap() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).cap(2).build();
+            PartitionState[] partitions = {f.partition(0), f.partition(1), f.partition(2)};
+            for (PartitionState p : partitions) {
+                f.feed(p, 0, 5);
+            }
+            f.step();
+            assertThat(f.invoker.calls).hasSize(2);
+            assertThat(f.engine.inFlight()).isEqualTo(2);
+            f.invoker.calls.get(0).ok();
+            f.step();
+            assertThat(f.invoker.calls).hasSize(3);
+            assertThat(f.invoker.calls).extracting(c -> c.offsets().keySet().iterator().next())
+                    .containsExactlyInAnyOrder("orders-0", "orders-1", "orders-2");
+        }
+
+        @Test
+        void theBatchingWindowHoldsASmallBatchUntilItEnds() {
+            EngineFixture f = EngineFixture.rules().batchSize(100).window(Duration.ofMillis(500)).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 3);
+            f.step();
+            assertThat(f.invoker.calls).isEmpty();
+            assertThat(f.engine.nextWakeUpNanos()).isEqualTo(f.clock.nanos + TimeUnit.MILLISECONDS.toNanos(500));
+            f.advanceMillis(499);
+            f.step();
+            assertThat(f.invoker.calls).isEmpty();
+            f.advanceMillis(1);
+            f.step();
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(0, 3));
+        }
+    }
+
+    @Nested
+    class Retries {
+        @Test
+        void aFunctionErrorRetriesTheWholeBatchAfterTheBackoffAndNothingBehindItGoesFirst() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 10);
+            f.step();
+            f.invoker.last().functionError();
+            f.step();
+            assertThat(f.invoker.calls).hasSize(1);
+            assertThat(f.engine.firstUndeliveredOffset(p)).isZero();
+            // First retry: full jitter over [ceiling/2, ceiling] of a 100 ms initial backoff.
+            long wake = f.engine.nextWakeUpNanos() - f.clock.nanos;
+            assertThat(wake).isBetween(TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(100));
+            f.advanceMillis(49);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(1);
+            f.advanceMillis(51);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(2);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(0, 5));
+            assertThat(f.metrics.count(EsmMetrics.FAILED_INVOKE_EVENT_COUNT)).isEqualTo(5);
+            assertThat(f.metrics.count(EsmMetrics.RETRIES)).isEqualTo(1);
+        }
+
+        @Test
+        void throttlesServiceErrorsAndTimeoutsAreRetriedToo() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 5);
+            f.step();
+            f.invoker.last().refused(429, "TooManyRequestsException");
+            f.step();
+            f.advanceMillis(1000);
+            f.step();
+            f.invoker.last().refused(500, "ServiceException");
+            f.step();
+            f.advanceMillis(1000);
+            f.step();
+            f.invoker.last().timedOut();
+            f.step();
+            f.advanceMillis(1000);
+            f.step();
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.invoker.calls).hasSize(4).allSatisfy(c -> assertThat(c.offsetList()).isEqualTo(range(0, 5)));
+            assertThat(f.engine.firstUndeliveredOffset(p)).isEqualTo(-1);
+            assertThat(f.engine.stopReason()).isNull();
+        }
+
+        @Test
+        void retriesExhaustedWithoutADestinationDropTheBatchAndMoveOn() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).retries(1).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 10);
+            f.step();
+            f.invoker.last().functionError();
+            f.step();
+            f.advanceMillis(1000);
+            f.step();
+            f.invoker.last().functionError();
+            f.step();
+            assertThat(f.metrics.count(EsmMetrics.DROPPED_EVENT_COUNT)).isEqualTo(5);
+            assertThat(f.engine.firstUndeliveredOffset(p)).isEqualTo(5);
+            assertThat(f.done).containsEntry(p.topicPartition(), 5L);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(5, 10));
+        }
+
+        @Test
+        void anExpiredTokenIsRetriedNotFatal() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 5);
+            f.step();
+            f.invoker.last().refused(403, "ExpiredTokenException");
+            f.step();
+            f.advanceMillis(1000);
+            f.step();
+            assertThat(f.engine.stopReason()).isNull();
+            assertThat(f.invoker.calls).hasSize(2);
+        }
+
+        @Test
+        void aMissingFunctionStopsTheMappingOnce() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).build();
+            f.feed(f.partition(0), 0, 5);
+            f.feed(f.partition(1), 0, 5);
+            f.step();
+            f.invoker.calls.get(0).refused(404, "ResourceNotFoundException");
+            f.invoker.calls.get(1).refused(404, "ResourceNotFoundException");
+            f.step();
+            assertThat(f.engine.stopReason().reason()).isEqualTo(ReasonCode.FUNCTION_CONFIG_NOT_VALID);
+            assertThat(f.engine.stopReason().getMessage())
+                    .startsWith("FUNCTION_CONFIG_NOT_VALID: PROBLEM: Function fn cannot be invoked: "
+                            + "ResourceNotFoundException (HTTP 404)");
+        }
+    }
+
+    @Nested
+    class FailureControls {
+        @Test
+        void bisectionIsolatesAPoisonRecordAndDeadLettersItAlone() {
+            EngineFixture f = EngineFixture.rules().batchSize(4).bisect().retries(0).withDestination().build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 4);
+            List<List<Long>> sent = new ArrayList<>();
+            // Offset 2 is poison: every batch holding it fails.
+            for (int i = 0; i < 20 && !f.engine.allDone(); i++) {
+                f.step();
+                for (Call call : f.invoker.unanswered()) {
+                    sent.add(call.offsetList());
+                    if (call.offsetList().contains(2L)) {
+                        call.functionError();
+                    } else {
+                        call.ok();
+                    }
+                }
+                f.destination.writes.forEach(w -> w.complete(null));
+                f.step();
+            }
+            assertThat(sent).containsExactly(range(0, 4), range(0, 2), range(2, 4), List.of(2L), List.of(3L));
+            assertThat(f.destination.sent).hasSize(1);
+            assertThat(f.destination.sent.get(0).records()).extracting(r -> r.offset()).containsExactly(2L);
+            assertThat(f.engine.firstUndeliveredOffset(p)).isEqualTo(-1);
+            assertThat(f.done).containsEntry(p.topicPartition(), 4L);
+        }
+
+        @Test
+        void aPartialResponseDeliversTheRecordsBeforeTheFirstFailureAndRetriesTheRest() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).itemFailures().build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 10, 5);
+            f.step();
+            f.invoker.last().itemFailure("orders-0", 12);
+            f.step();
+            assertThat(f.engine.firstUndeliveredOffset(p)).isEqualTo(12);
+            assertThat(f.done).containsEntry(p.topicPartition(), 12L);
+            f.advanceMillis(1000);
+            f.step();
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(12, 15));
+        }
+
+        @Test
+        void aBrokenDestinationKeepsTheRecordsUndeliveredUntilItWorks() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).retries(0).withDestination().build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 10);
+            f.step();
+            f.invoker.last().functionError();
+            f.step();
+            assertThat(f.destination.sent).hasSize(1);
+            f.destination.lastWrite().completeExceptionally(new IllegalStateException("destination down"));
+            f.step();
+            assertThat(f.engine.firstUndeliveredOffset(p)).isZero();
+            assertThat(f.done).isEmpty();
+            f.advanceMillis(1000);
+            f.step();
+            assertThat(f.destination.sent).hasSize(2);
+            assertThat(f.invoker.calls).hasSize(1); // nothing behind the dead letter moved
+            f.destination.lastWrite().complete(null);
+            f.step();
+            assertThat(f.engine.firstUndeliveredOffset(p)).isEqualTo(5);
+            assertThat(f.metrics.count(EsmMetrics.ON_FAILURE_DESTINATION_DELIVERED_EVENT_COUNT)).isEqualTo(5);
+            assertThat(f.metrics.count(EsmMetrics.ON_FAILURE_DESTINATION_DELIVERY_ERROR_COUNT)).isEqualTo(1);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(5, 10));
+        }
+    }
+
+    @Nested
+    class TooLarge {
+        @Test
+        void aBatchLambdaRefusesAsTooLargeIsSplitAndEveryRecordDelivered() {
+            // Before the fix: the first record was dead-lettered, records 2..N were retired unsent and committed.
+            EngineFixture f = EngineFixture.rules().batchSize(4).withDestination().build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 4);
+            List<List<Long>> delivered = new ArrayList<>();
+            for (int i = 0; i < 20 && !f.engine.allDone(); i++) {
+                f.step();
+                for (Call call : f.invoker.unanswered()) {
+                    if (call.offsetList().size() > 1) {
+                        call.refused(413, "RequestTooLargeException");
+                    } else {
+                        delivered.add(call.offsetList());
+                        call.ok();
+                    }
+                }
+            }
+            assertThat(delivered).containsExactly(List.of(0L), List.of(1L), List.of(2L), List.of(3L));
+            assertThat(f.destination.sent).isEmpty();
+            assertThat(f.done).containsEntry(p.topicPartition(), 4L);
+        }
+
+        @Test
+        void aSingleRecordLambdaRefusesGoesToTheDestinationAsMaximumPayloadSizeExceeded() {
+            EngineFixture f = EngineFixture.rules().batchSize(1).withDestination().build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 2);
+            f.step();
+            f.invoker.last().refused(413, "RequestTooLargeException");
+            f.step();
+            assertThat(f.destination.sent).hasSize(1);
+            assertThat(f.destination.sent.get(0).condition()).isEqualTo(FailureCondition.MAXIMUM_PAYLOAD_SIZE_EXCEEDED);
+            f.destination.lastWrite().complete(null);
+            f.step();
+            assertThat(f.invoker.last().offsetList()).isEqualTo(List.of(1L));
+        }
+
+        @Test
+        void anOversizedRecordWithoutADestinationStallsItsPartitionOnly() {
+            EngineFixture f = EngineFixture.rules().batchSize(10).maxRequestBytes(2_000).build();
+            PartitionState big = f.partition(0);
+            PartitionState other = f.partition(1);
+            f.feed(big, 0, 1, 4_000);
+            f.feed(big, 1, 1);
+            f.feed(other, 0, 3);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(1);
+            assertThat(f.invoker.last().offsets()).containsOnlyKeys("orders-1");
+            assertThat(f.engine.firstUndeliveredOffset(big)).isZero();
+            assertThat(big.isStalled()).isTrue();
+            assertThat(f.engine.shouldPause(big)).isTrue();
+            assertThat(f.engine.nextWakeUpNanos()).isEqualTo(Long.MAX_VALUE);
+        }
+
+        @Test
+        void batchesStayBelowLambdasLimitWhichIsExclusive() {
+            assertThat(BatchLimits.MAX_REQUEST_BYTES).isEqualTo(6_291_455);
+            assertThat(BatchLimits.MAX_REQUEST_BYTES).isLessThan(BatchLimits.LAMBDA_REQUEST_LIMIT_BYTES);
+        }
+    }
+
+    @Nested
+    class WakeUps {
+        @Test
+        void atTheCapThereIsNoDeadlineSoNoTimerCanSpinOrOverflow() {
+            // Before the fix: a ready partition behind the cap made the deadline Long.MIN_VALUE, the timer's delay
+            // overflowed to ~292 years, and every later deadline was refused.
+            EngineFixture f = EngineFixture.rules().batchSize(5).cap(1).build();
+            f.feed(f.partition(0), 0, 5);
+            f.feed(f.partition(1), 0, 5);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(1);
+            assertThat(f.engine.nextWakeUpNanos()).isEqualTo(Long.MAX_VALUE);
+        }
+
+        @Test
+        void windowsAndBackoffsBehindTheCapFireOnTimeOnceItFrees() {
+            EngineFixture f = EngineFixture.rules().batchSize(100).window(Duration.ofMillis(200)).cap(1).build();
+            PartitionState a = f.partition(0);
+            PartitionState b = f.partition(1);
+            f.feed(a, 0, 100); // full: goes at once
+            f.feed(b, 0, 3); // waits for its window
+            f.step();
+            assertThat(f.invoker.calls).hasSize(1);
+            f.invoker.last().functionError();
+            f.step();
+            // Below the cap again: b's window (200 ms) and a's backoff (50-100 ms) are both future deadlines.
+            long wake = f.engine.nextWakeUpNanos() - f.clock.nanos;
+            assertThat(wake).isBetween(TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(100));
+            f.advanceMillis(100);
+            f.step();
+            assertThat(f.invoker.last().offsets()).containsOnlyKeys("orders-0");
+            assertThat(f.engine.nextWakeUpNanos()).isEqualTo(Long.MAX_VALUE); // at the cap again
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.engine.nextWakeUpNanos() - f.clock.nanos).isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+            f.advanceMillis(100);
+            f.step();
+            assertThat(f.invoker.last().offsets()).containsOnlyKeys("orders-1");
+        }
+
+        @Test
+        void aTimerNeverSchedulesANegativeOrOverflowedDelayAndLaterDeadlinesStillCount() {
+            List<Long> delays = new ArrayList<>();
+            List<Runnable> tasks = new ArrayList<>();
+            int[] wakeUps = {0};
+            WakeUpTimer timer = new WakeUpTimer(new WakeUpTimer.Scheduler() {
+                @Override
+                public void schedule(Runnable task, long delayNanos) {
+                    delays.add(delayNanos);
+                    tasks.add(task);
+                }
+
+                @Override
+                public void shutdown() {}
+            }, () -> wakeUps[0]++);
+            timer.wakeAt(Long.MIN_VALUE, 1_000);
+            assertThat(delays).containsExactly(0L);
+            tasks.get(0).run();
+            timer.wakeAt(5_000, 2_000);
+            timer.wakeAt(6_000, 2_000); // later than the pending one: nothing new
+            timer.wakeAt(4_000, 2_000); // earlier: scheduled too
+            timer.wakeAt(Long.MAX_VALUE, 2_000); // no deadline: nothing
+            assertThat(delays).containsExactly(0L, 3_000L, 2_000L);
+            tasks.forEach(Runnable::run);
+            assertThat(wakeUps[0]).isEqualTo(4);
+        }
+    }
+
+    @Nested
+    class MemoryAndGauges {
+        @Test
+        void overTheBudgetEveryPartitionPausesAndResumesOnceDeliveredBelowIt() {
+            EngineFixture f = EngineFixture.rules().batchSize(1_000).maxBufferedBytes(5_000).build();
+            PartitionState a = f.partition(0);
+            PartitionState b = f.partition(1);
+            f.feed(a, 0, 10, 1_000);
+            assertThat(f.engine.shouldPause(a)).isTrue();
+            assertThat(f.engine.shouldPause(b)).isTrue();
+            f.step();
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.engine.heldBytes()).isZero();
+            assertThat(f.engine.shouldPause(a)).isFalse();
+            assertThat(f.engine.shouldPause(b)).isFalse();
+        }
+
+        @Test
+        void gaugesShowWhatTheTaskThreadPublishedNotLiveState() {
+            // Before the fix, gauges walked the task thread's maps from reporter threads.
+            EngineFixture f = EngineFixture.rules().batchSize(10).window(Duration.ofSeconds(1)).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 4);
+            assertThat(f.metrics.gaugeValue(EsmMetrics.BUFFERED_RECORDS)).isEqualTo(0L);
+            f.engine.publishGauges();
+            assertThat(f.metrics.gaugeValue(EsmMetrics.BUFFERED_RECORDS)).isEqualTo(4L);
+            assertThat(f.metrics.gaugeValue("topic.orders.partition.0." + EsmMetrics.BUFFERED_RECORDS))
+                    .isEqualTo(4L);
+        }
+    }
+}
