@@ -1,6 +1,8 @@
 package dev.flinkesm.delivery;
 
 import dev.flinkesm.invoke.InvokeResult;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,6 +15,11 @@ import java.util.concurrent.CompletableFuture;
 public interface Invoker extends AutoCloseable {
 
     CompletableFuture<InvokeResult> invoke(byte[] event);
+
+    /** The function's configured timeout, if it can be read; empty by default. Completes normally. */
+    default CompletableFuture<Optional<Duration>> configuredTimeout() {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
 
     @Override
     void close();

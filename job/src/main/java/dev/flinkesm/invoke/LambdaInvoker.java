@@ -80,6 +80,7 @@ public final class LambdaInvoker implements Invoker {
      * The function's configured timeout, from GetFunctionConfiguration; empty if it cannot be read (no permission,
      * an endpoint that only speaks Invoke).
      */
+    @Override
     public CompletableFuture<Optional<Duration>> configuredTimeout() {
         try {
             return client.getFunctionConfiguration(r -> r.functionName(functionName))

@@ -3,6 +3,7 @@ package dev.flinkesm.source;
 import dev.flinkesm.delivery.DeliveryClock;
 import dev.flinkesm.delivery.DeliveryEngine;
 import dev.flinkesm.delivery.DeliveryReport;
+import dev.flinkesm.delivery.Invoker;
 import dev.flinkesm.delivery.PartitionState;
 import dev.flinkesm.delivery.WakeUpTimer;
 import dev.flinkesm.failure.KafkaFailureClassifier;
@@ -57,7 +58,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
 
     private final SourceReader<EncodedRecord, KafkaPartitionSplit> kafkaReader;
     private final DeliverySettings settings;
-    private final LambdaInvoker invoker;
+    private final Invoker invoker;
     private final OffsetCommitter committer;
     private final DeliveryEngine engine;
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
@@ -67,21 +68,35 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final Set<String> externallyPaused = new HashSet<>();
     private final CapturingOutput capture = new CapturingOutput();
     private final int subtask;
+    private final DeliveryClock clock;
 
     public DeliveringSourceReader(
             SourceReader<EncodedRecord, KafkaPartitionSplit> kafkaReader,
             SourceReaderContext context,
             DeliverySettings settings) {
+        this(kafkaReader, context, settings, settings.lambda().createInvoker(), DeliveryClock.SYSTEM,
+                WakeUpTimer.daemonScheduler("esm-timer-" + context.getIndexOfSubtask()));
+    }
+
+    /** With the function, the clock and the timer's scheduler given: for tests without HTTP or real time. */
+    DeliveringSourceReader(
+            SourceReader<EncodedRecord, KafkaPartitionSplit> kafkaReader,
+            SourceReaderContext context,
+            DeliverySettings settings,
+            Invoker invoker,
+            DeliveryClock clock,
+            WakeUpTimer.Scheduler scheduler) {
         this.kafkaReader = kafkaReader;
         this.settings = settings;
         this.subtask = context.getIndexOfSubtask();
+        this.clock = clock;
         EsmMetrics metrics = new EsmMetrics(context.metricGroup());
-        this.invoker = settings.lambda().createInvoker();
+        this.invoker = invoker;
         this.committer = new OffsetCommitter(
                 settings.consumerGroupId(), settings.adminProperties(), this::post, metrics, this::stopMapping);
         this.engine = new DeliveryEngine(settings.rules(), invoker, settings.createDestination(), metrics,
-                DeliveryClock.SYSTEM, this::post, DeliveryEngine.Progress.NONE);
-        this.timer = new WakeUpTimer(WakeUpTimer.daemonScheduler("esm-timer-" + subtask), () -> post(() -> {}));
+                clock, this::post, DeliveryEngine.Progress.NONE);
+        this.timer = new WakeUpTimer(scheduler, () -> post(() -> {}));
     }
 
     @Override
@@ -116,7 +131,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         if (stop != null) {
             throw stop.suppressingRestarts();
         }
-        timer.wakeAt(engine.nextWakeUpNanos(), System.nanoTime());
+        timer.wakeAt(engine.nextWakeUpNanos(), clock.nanoTime());
         if (upstream == InputStatus.MORE_AVAILABLE || !events.isEmpty()) {
             return InputStatus.MORE_AVAILABLE;
         }

@@ -32,8 +32,8 @@ import org.apache.kafka.common.record.TimestampType;
  * A delivery engine with everything around it under the test's control: an invoker whose calls the test answers,
  * a destination the test lets succeed or fail, a manual clock, and a task thread that runs only when told.
  */
-final class EngineFixture {
-    static final KafkaEventEncoder ENCODER = new KafkaEventEncoder(EventSourceKind.SELF_MANAGED, "b:9092", null);
+public final class EngineFixture {
+    public static final KafkaEventEncoder ENCODER = new KafkaEventEncoder(EventSourceKind.SELF_MANAGED, "b:9092", null);
     static final long START_MILLIS = 1_800_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -154,9 +154,9 @@ final class EngineFixture {
         clock.millis += millis;
     }
 
-    static final class ManualClock implements DeliveryClock {
-        long nanos = 1_000_000_000L;
-        long millis = START_MILLIS + 60_000;
+    public static final class ManualClock implements DeliveryClock {
+        public long nanos = 1_000_000_000L;
+        public long millis = START_MILLIS + 60_000;
 
         @Override
         public long nanoTime() {
@@ -170,7 +170,7 @@ final class EngineFixture {
     }
 
     /** An invocation the test answers. */
-    static final class Call {
+    public static final class Call {
         final byte[] event;
         final CompletableFuture<InvokeResult> answer = new CompletableFuture<>();
 
@@ -179,7 +179,7 @@ final class EngineFixture {
         }
 
         /** The offsets in the event, per {@code topic-partition} key, in event order. */
-        Map<String, List<Long>> offsets() {
+        public Map<String, List<Long>> offsets() {
             try {
                 Map<String, List<Long>> offsets = new LinkedHashMap<>();
                 JsonNode records = JSON.readTree(event).path("records");
@@ -195,7 +195,7 @@ final class EngineFixture {
         }
 
         /** The offsets of a single-partition event. */
-        List<Long> offsetList() {
+        public List<Long> offsetList() {
             Map<String, List<Long>> all = offsets();
             if (all.size() != 1) {
                 throw new AssertionError("expected one partition in the event, got " + all.keySet());
@@ -203,33 +203,33 @@ final class EngineFixture {
             return all.values().iterator().next();
         }
 
-        void ok() {
+        public void ok() {
             answer.complete(InvokeResult.success(200, "null".getBytes(StandardCharsets.UTF_8), "$LATEST"));
         }
 
-        void functionError() {
+        public void functionError() {
             answer.complete(InvokeResult.functionError(200, "Unhandled",
                     "{\"errorMessage\":\"boom\",\"errorType\":\"Error\"}".getBytes(StandardCharsets.UTF_8),
                     "$LATEST"));
         }
 
-        void refused(int status, String code) {
+        public void refused(int status, String code) {
             answer.complete(InvokeResult.requestFailure(status, code, "refused by the test"));
         }
 
-        void timedOut() {
+        public void timedOut() {
             answer.complete(InvokeResult.requestFailure(InvokeResult.NO_RESPONSE, "ApiCallAttemptTimeoutException",
                     "no answer within the timeout"));
         }
 
-        void itemFailure(String partitionKey, long offset) {
+        public void itemFailure(String partitionKey, long offset) {
             answer.complete(InvokeResult.success(200, ("{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\""
                     + partitionKey + "\",\"offset\":" + offset + "}}]}").getBytes(StandardCharsets.UTF_8), "$LATEST"));
         }
     }
 
-    static final class ScriptedInvoker implements Invoker {
-        final List<Call> calls = new ArrayList<>();
+    public static final class ScriptedInvoker implements Invoker {
+        public final List<Call> calls = new ArrayList<>();
         boolean closed;
 
         @Override
@@ -239,11 +239,11 @@ final class EngineFixture {
             return call.answer;
         }
 
-        Call last() {
+        public Call last() {
             return calls.get(calls.size() - 1);
         }
 
-        List<Call> unanswered() {
+        public List<Call> unanswered() {
             return calls.stream().filter(c -> !c.answer.isDone()).toList();
         }
 
