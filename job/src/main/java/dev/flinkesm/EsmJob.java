@@ -4,6 +4,7 @@ import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.config.MappingValidationException;
 import dev.flinkesm.invoke.LambdaClientFactory;
+import dev.flinkesm.source.RestoreOffsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -70,6 +71,12 @@ public final class EsmJob implements Callable<Integer> {
             description = "The SDK HTTP client for invocations: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LambdaClientFactory.HttpClientKind httpClient;
 
+    @Option(names = "--restore-offsets", defaultValue = "LATER",
+            description = "Where a restored partition starts: LATER (default) of its checkpointed offset and the "
+                    + "consumer group's committed one, so a crash re-sends only what was in flight; CHECKPOINT: the "
+                    + "checkpoint's or savepoint's offset, for a deliberate rewind to an older savepoint.")
+    RestoreOffsets restoreOffsets;
+
     @Option(names = "--kafka-property", description = "Extra Kafka consumer property, key=value (repeatable).")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
@@ -79,7 +86,7 @@ public final class EsmJob implements Callable<Integer> {
     Map<String, String> destinationEndpoints = new LinkedHashMap<>();
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new EsmJob()).execute(args);
+        int exit = new CommandLine(new EsmJob()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         if (exit != 0) {
             System.exit(exit);
         }
@@ -114,7 +121,8 @@ public final class EsmJob implements Callable<Integer> {
                 .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
                 .backoff(Duration.ofMillis(retryInitialBackoffMs), Duration.ofMillis(retryMaxBackoffMs))
                 .invokeTimeout(Duration.ofMillis(invokeTimeoutMs))
-                .httpClient(httpClient);
+                .httpClient(httpClient)
+                .restoreOffsets(restoreOffsets);
         options.kafkaProperties.putAll(kafkaProperties);
         options.destinationEndpoints.putAll(destinationEndpoints);
         return options;

@@ -73,8 +73,8 @@ public final class EsmPipeline {
                 .setTopics(mapping.topics())
                 .setGroupId(mapping.consumerGroupId())
                 .setClientIdPrefix("esm-" + mapping.uuid())
-                .setStartingOffsets(new CommittedOrStartingOffsets(
-                        mapping.startingPosition(), mapping.startingPositionTimestamp().orElse(null)))
+                .setStartingOffsets(CommittedOrStartingOffsets.resolvedOnce(mapping.startingPosition(),
+                        mapping.startingPositionTimestamp().orElse(null), mapping.consumerGroupId(), admin))
                 .setDeserializer(new KafkaRecordEncoding(encoder))
                 .setProperties(kafka)
                 // The source's own commit covers records read but not yet delivered: the delivering reader
@@ -92,7 +92,8 @@ public final class EsmPipeline {
                 admin,
                 FailurePolicy.of(mapping),
                 mapping.onFailureDestination().orElse(null),
-                new DestinationContext(mapping.uuid(), kafka, options.destinationEndpoints))
+                new DestinationContext(mapping.uuid(), kafka, options.destinationEndpoints),
+                options.restoreOffsets)
                 .maxBufferedBytes(options.maxBufferedBytes);
 
         return env.fromSource(

@@ -3,6 +3,7 @@ package dev.flinkesm;
 import dev.flinkesm.failure.Backoff;
 import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.source.DeliverySettings;
+import dev.flinkesm.source.RestoreOffsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,8 @@ public final class JobOptions {
     public LambdaClientFactory.HttpClientKind httpClient = LambdaClientFactory.HttpClientKind.CRT;
     /** Used when the cluster's configuration does not enable checkpointing itself. */
     public Duration checkpointInterval = Duration.ofSeconds(10);
+    /** Where a restored partition starts; {@link RestoreOffsets#CHECKPOINT} for a deliberate rewind. */
+    public RestoreOffsets restoreOffsets = RestoreOffsets.LATER;
     /** 0: the environment's default parallelism. */
     public int parallelism;
     /** Extra Kafka consumer properties (e.g. fetch tuning); they cannot override what delivery relies on. */
@@ -64,6 +67,11 @@ public final class JobOptions {
 
     public JobOptions httpClient(LambdaClientFactory.HttpClientKind kind) {
         this.httpClient = kind;
+        return this;
+    }
+
+    public JobOptions restoreOffsets(RestoreOffsets restoreOffsets) {
+        this.restoreOffsets = restoreOffsets;
         return this;
     }
 

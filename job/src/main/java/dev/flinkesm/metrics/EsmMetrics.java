@@ -27,6 +27,8 @@ public final class EsmMetrics {
     public static final String COMMITTED_EVENT_COUNT = "CommittedEventCount";
     public static final String INVOKE_ERROR_COUNT = "InvokeErrorCount";
     public static final String COMMIT_ERROR_COUNT = "CommitErrorCount";
+    /** Records retention deleted before they were delivered (a partition that retried or was disabled too long). */
+    public static final String REMOVED_BY_RETENTION_EVENT_COUNT = "RemovedByRetentionEventCount";
     public static final String ON_FAILURE_DESTINATION_DELIVERY_ERROR_COUNT = "OnFailureDestinationDeliveryErrorCount";
     public static final String OFFSET_LAG = "OffsetLag";
     public static final String MAX_OFFSET_LAG = "MaxOffsetLag";
@@ -51,6 +53,7 @@ public final class EsmMetrics {
     private final Counter committed;
     private final Counter invokeErrors;
     private final Counter commitErrors;
+    private final Counter removedByRetention;
     private final Counter destinationErrors;
     private final Counter retries;
     private final Histogram invokeDuration;
@@ -69,6 +72,7 @@ public final class EsmMetrics {
         this.committed = group.counter(COMMITTED_EVENT_COUNT);
         this.invokeErrors = group.counter(INVOKE_ERROR_COUNT);
         this.commitErrors = group.counter(COMMIT_ERROR_COUNT);
+        this.removedByRetention = group.counter(REMOVED_BY_RETENTION_EVENT_COUNT);
         this.destinationErrors = group.counter(ON_FAILURE_DESTINATION_DELIVERY_ERROR_COUNT);
         this.retries = group.counter(RETRIES);
         this.invokeDuration = group.histogram(INVOKE_DURATION_MS, new DescriptiveStatisticsHistogram(1000));
@@ -138,6 +142,10 @@ public final class EsmMetrics {
 
     public void recordCommitError() {
         commitErrors.inc();
+    }
+
+    public void recordRemovedByRetention(long records) {
+        removedByRetention.inc(records);
     }
 
     /** Records lag = log end offset - first undelivered offset, per partition. */

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -14,33 +15,60 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Where a partition starts when the job has no checkpoint for it, as Lambda decides: the consumer group's committed
- * offset if there is one (it wins over StartingPosition), else the mapping's StartingPosition.
+ * offset if there is one (it wins over StartingPosition), else the mapping's StartingPosition, resolved once: the
+ * resolved offsets are committed to the group before the partitions are assigned ({@link FirstStartCommit}).
  */
 public final class CommittedOrStartingOffsets implements OffsetsInitializer {
     private static final long serialVersionUID = 1L;
 
     private final StartingPosition position;
     private final Long timestampMillis;
+    private final FirstStartCommit firstStart; // null: resolve without committing (tests)
 
     public CommittedOrStartingOffsets(StartingPosition position, Instant timestamp) {
+        this(position, timestamp, null);
+    }
+
+    CommittedOrStartingOffsets(StartingPosition position, Instant timestamp, FirstStartCommit firstStart) {
         this.position = position;
         this.timestampMillis = timestamp == null ? null : timestamp.toEpochMilli();
+        this.firstStart = firstStart;
         if (position == StartingPosition.AT_TIMESTAMP && timestamp == null) {
             throw new IllegalArgumentException("AT_TIMESTAMP needs a timestamp");
         }
     }
 
+    /** Commits the starts it resolves to {@code groupId} before handing them out. */
+    public static CommittedOrStartingOffsets resolvedOnce(StartingPosition position, Instant timestamp,
+            String groupId, Properties adminProperties) {
+        return new CommittedOrStartingOffsets(position, timestamp, new FirstStartCommit(groupId, adminProperties));
+    }
+
     @Override
     public Map<TopicPartition, Long> getPartitionOffsets(
             Collection<TopicPartition> partitions, PartitionOffsetsRetriever retriever) {
-        Map<TopicPartition, Long> offsets = new HashMap<>(retriever.committedOffsets(partitions));
-        offsets.values().removeIf(offset -> offset == null || offset < 0);
+        Map<TopicPartition, Long> committed = new HashMap<>(retriever.committedOffsets(partitions));
+        committed.values().removeIf(offset -> offset == null || offset < 0);
+        Map<TopicPartition, Long> offsets = new HashMap<>(committed);
+        offsets.putAll(fromStartingPosition(partitions, committed, retriever));
+        if (firstStart != null) {
+            Map<TopicPartition, Long> resolved = new HashMap<>(offsets);
+            resolved.keySet().removeAll(committed.keySet());
+            firstStart.commit(resolved);
+        }
+        return offsets;
+    }
+
+    /** Where the partitions the group has no offset for start, from StartingPosition. */
+    private Map<TopicPartition, Long> fromStartingPosition(Collection<TopicPartition> partitions,
+            Map<TopicPartition, Long> committed, PartitionOffsetsRetriever retriever) {
         List<TopicPartition> rest = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            if (!offsets.containsKey(tp)) {
+            if (!committed.containsKey(tp)) {
                 rest.add(tp);
             }
         }
+        Map<TopicPartition, Long> offsets = new HashMap<>();
         if (rest.isEmpty()) {
             return offsets;
         }
@@ -76,7 +104,8 @@ public final class CommittedOrStartingOffsets implements OffsetsInitializer {
     @Override
     public OffsetResetStrategy getAutoOffsetResetStrategy() {
         // Used when a stored offset is out of range (deleted by retention): continue at the oldest record left,
-        // except for LATEST mappings, which by definition do not want the backlog.
-        return position == StartingPosition.LATEST ? OffsetResetStrategy.LATEST : OffsetResetStrategy.EARLIEST;
+        // whatever the StartingPosition. LATEST only says where a new mapping starts; a mapping that retried or was
+        // disabled past retention still wants what is retained (RestoredSplitStarts counts and logs what was lost).
+        return OffsetResetStrategy.EARLIEST;
     }
 }

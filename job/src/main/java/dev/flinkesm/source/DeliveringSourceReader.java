@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a checkpoint stores, as each split's start offset, the first offset not yet done: after any failure or
  *       restore the job re-reads from there (at-least-once);
- *   <li>the consumer group's offsets never pass an undelivered record ({@link OffsetCommitter});
+ *   <li>the consumer group's offsets follow every finished batch and never pass an undelivered record
+ *       ({@link OffsetCommitter}); a restored split starts at the later of its checkpointed and its committed offset
+ *       ({@link RestoredSplitStarts}), so a restore re-sends at most the batches that were in flight;
  *   <li>a partition whose fetching the engine wants paused stays paused until it may read again, in union with
  *       Flink's own pauses (watermark alignment).
  * </ul>
@@ -60,6 +62,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final DeliverySettings settings;
     private final Invoker invoker;
     private final OffsetCommitter committer;
+    private final RestoredSplitStarts splitStarts;
     private final DeliveryEngine engine;
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final WakeUpSignal signal = new WakeUpSignal();
@@ -94,8 +97,11 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         this.invoker = invoker;
         this.committer = new OffsetCommitter(
                 settings.consumerGroupId(), settings.adminProperties(), this::post, metrics, this::stopMapping);
+        this.splitStarts = new RestoredSplitStarts(committer::admin, settings.consumerGroupId(),
+                settings.restoreOffsets(), metrics);
+        // The group follows every finished batch, so a restore re-sends only what was in flight.
         this.engine = new DeliveryEngine(settings.rules(), invoker, settings.createDestination(), metrics,
-                clock, this::post, DeliveryEngine.Progress.NONE);
+                clock, this::post, committer::commitDelivered);
         this.timer = new WakeUpTimer(scheduler, () -> post(() -> {}));
     }
 
@@ -247,10 +253,12 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     @Override
     public void notifyCheckpointAborted(long checkpointId) throws Exception {
         kafkaReader.notifyCheckpointAborted(checkpointId);
+        committer.onCheckpointAborted(checkpointId);
     }
 
     @Override
-    public void addSplits(List<KafkaPartitionSplit> splits) {
+    public void addSplits(List<KafkaPartitionSplit> assigned) {
+        List<KafkaPartitionSplit> splits = splitStarts.adjust(assigned);
         for (KafkaPartitionSplit split : splits) {
             engine.addPartition(split.getTopicPartition());
         }

@@ -36,6 +36,7 @@ public final class DeliverySettings implements Serializable {
     private final String onFailureDestination; // null: none
     private final DestinationContext destinationContext;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    private final RestoreOffsets restoreOffsets;
 
     public DeliverySettings(
             BatchLimits limits,
@@ -47,7 +48,8 @@ public final class DeliverySettings implements Serializable {
             Properties adminProperties,
             FailurePolicy policy,
             String onFailureDestination,
-            DestinationContext destinationContext) {
+            DestinationContext destinationContext,
+            RestoreOffsets restoreOffsets) {
         this.limits = limits;
         this.encoder = encoder;
         this.lambda = lambda;
@@ -58,6 +60,12 @@ public final class DeliverySettings implements Serializable {
         this.policy = policy;
         this.onFailureDestination = onFailureDestination;
         this.destinationContext = destinationContext;
+        this.restoreOffsets = restoreOffsets;
+    }
+
+    /** Where a restored partition starts: the later of checkpoint and group, or the checkpoint alone. */
+    public RestoreOffsets restoreOffsets() {
+        return restoreOffsets;
     }
 
     /** Sets the reader's memory budget for held records; call before the settings are shipped. */

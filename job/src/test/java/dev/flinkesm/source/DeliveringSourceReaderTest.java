@@ -61,12 +61,22 @@ class DeliveringSourceReaderTest {
     private final List<DeliveryReport> reports = new ArrayList<>();
     private DeliveringSourceReader reader;
 
+    /** An admin client for a broker that is not there, failing fast: commits and restore look-ups fail, as a test of
+     * the adapter needs nothing from them (they are tested against a real broker in OffsetsAgainstBrokerTest). */
+    private static Properties unreachableBroker() {
+        Properties admin = new Properties();
+        admin.setProperty("bootstrap.servers", "127.0.0.1:9");
+        admin.setProperty("default.api.timeout.ms", "300");
+        admin.setProperty("request.timeout.ms", "200");
+        return admin;
+    }
+
     private DeliveringSourceReader reader(int batchSize, Duration window) {
         DeliverySettings settings = new DeliverySettings(new BatchLimits(batchSize, window), EngineFixture.ENCODER,
                 new LambdaClientFactory("fn", "http://127.0.0.1:9", 4, Duration.ofSeconds(5)),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 4, "group",
-                new Properties(), new FailurePolicy(-1, -1, false, false, false), null,
-                new DestinationContext("uuid", new Properties(), Map.of()));
+                unreachableBroker(), new FailurePolicy(-1, -1, false, false, false), null,
+                new DestinationContext("uuid", new Properties(), Map.of()), RestoreOffsets.CHECKPOINT);
         reader = new DeliveringSourceReader(kafka, new Context(), settings, invoker, clock,
                 new WakeUpTimer.Scheduler() {
                     @Override
