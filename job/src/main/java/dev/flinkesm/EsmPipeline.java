@@ -38,6 +38,13 @@ public final class EsmPipeline {
     private EsmPipeline() {}
 
     /** The whole job: delivery, then a sink that discards the reports. */
+    private static final String FETCH_MAX_BYTES = "fetch.max.bytes";
+
+    /** A sixteenth of the reader's budget, between 1 MB and Kafka's default of 50 MB. */
+    static long fetchMaxBytes(long maxBufferedBytes) {
+        return Math.max(1L << 20, Math.min(50L << 20, maxBufferedBytes / 16));
+    }
+
     public static DataStreamSink<DeliveryReport> build(
             StreamExecutionEnvironment env, EventSourceMapping mapping, JobOptions options) {
         return deliveries(env, mapping, options)
@@ -80,6 +87,11 @@ public final class EsmPipeline {
                 // The source's own commit covers records read but not yet delivered: the delivering reader
                 // commits instead, only what was delivered.
                 .setProperty("commit.offsets.on.checkpoint", "false");
+        if (!options.kafkaProperties.containsKey(FETCH_MAX_BYTES)) {
+            // The consumer's fetch buffer counts against the reader's memory budget too: without this, a backlog
+            // fills it to Kafka's 50 MB default whatever --max-buffered-mb says.
+            kafkaSource.setProperty(FETCH_MAX_BYTES, Long.toString(fetchMaxBytes(options.maxBufferedBytes)));
+        }
 
         DeliverySettings settings = new DeliverySettings(
                 new BatchLimits(mapping.batchSize(), mapping.maximumBatchingWindow()),
