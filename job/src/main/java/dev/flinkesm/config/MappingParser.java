@@ -135,12 +135,6 @@ public final class MappingParser {
     /** Off AWS a secret may also live in a local JSON file or in an environment variable holding that JSON. */
     private static final Pattern FILE_URI = Pattern.compile("file:///[^\\x00-\\x1f]{1,4000}");
     private static final Pattern ENV_URI = Pattern.compile("env://[A-Za-z_][A-Za-z0-9_]{0,255}");
-    private static final Pattern SQS_ARN =
-            Pattern.compile("arn:aws[a-z-]*:sqs:" + REGION + ":" + ACCOUNT + ":[a-zA-Z0-9_-]{1,80}(\\.fifo)?");
-    private static final Pattern SNS_ARN =
-            Pattern.compile("arn:aws[a-z-]*:sns:" + REGION + ":" + ACCOUNT + ":[a-zA-Z0-9_-]{1,256}(\\.fifo)?");
-    private static final Pattern S3_ARN = Pattern.compile("arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final String KAFKA_DESTINATION_PREFIX = "kafka://";
     private static final Set<SourceAccessType> MSK_ACCESS_TYPES =
             Set.of(SourceAccessType.SASL_SCRAM_512_AUTH, SourceAccessType.CLIENT_CERTIFICATE_TLS_AUTH);
 
@@ -718,23 +712,17 @@ public final class MappingParser {
             if (destination == null) {
                 return;
             }
-            if (destination.startsWith(KAFKA_DESTINATION_PREFIX)) {
-                String topic = destination.substring(KAFKA_DESTINATION_PREFIX.length());
-                if (!isTopicName(topic)) {
-                    violation(path + " " + quote(destination) + " does not name a Kafka topic " + TOPIC_RULE);
-                } else if (draft.topics.contains(topic)) {
-                    violation(path + " " + quote(destination) + " must not be one of Topics");
-                } else {
-                    draft.onFailureDestination = destination;
-                }
-            } else if (SQS_ARN.matcher(destination).matches()
-                    || SNS_ARN.matcher(destination).matches()
-                    || S3_ARN.matcher(destination).matches()) {
-                draft.onFailureDestination = destination;
+            DestinationAddress address;
+            try {
+                address = DestinationAddress.parse(destination);
+            } catch (IllegalArgumentException e) {
+                violation(path + " " + quote(destination) + " " + e.getMessage());
+                return;
+            }
+            if (address.kind() == DestinationAddress.Kind.KAFKA && draft.topics.contains(address.name())) {
+                violation(path + " " + quote(destination) + " must not be one of Topics");
             } else {
-                violation(
-                        path + " " + quote(destination)
-                                + " is not kafka://<topic>, an SQS queue ARN, an SNS topic ARN or an S3 bucket ARN");
+                draft.onFailureDestination = address;
             }
         }
 

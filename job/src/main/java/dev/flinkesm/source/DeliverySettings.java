@@ -1,5 +1,6 @@
 package dev.flinkesm.source;
 
+import dev.flinkesm.config.DestinationAddress;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.failure.Backoff;
 import dev.flinkesm.failure.FailurePolicy;
@@ -29,7 +30,7 @@ public final class DeliverySettings implements Serializable {
     private final String consumerGroupId;
     private final Properties adminProperties;
     private final FailurePolicy policy;
-    private final String onFailureDestination; // null: none
+    private final DestinationAddress onFailureDestination; // null: none
     private final DestinationContext destinationContext;
 
     public DeliverySettings(
@@ -41,7 +42,7 @@ public final class DeliverySettings implements Serializable {
             String consumerGroupId,
             Properties adminProperties,
             FailurePolicy policy,
-            String onFailureDestination,
+            DestinationAddress onFailureDestination,
             DestinationContext destinationContext) {
         this.limits = limits;
         this.encoder = encoder;

@@ -743,7 +743,8 @@ class MappingParserTest {
                             "arn:aws:sqs:us-east-1:123456789012:failures",
                             "arn:aws:sns:us-east-1:123456789012:failures",
                             "arn:aws:s3:::my-failure-bucket")) {
-                assertThat(parseWithAllEnabled(withDestination(destination)).onFailureDestination())
+                assertThat(parseWithAllEnabled(withDestination(destination)).onFailureDestination()
+                                .map(DestinationAddress::address))
                         .contains(destination);
             }
         }
@@ -761,7 +762,30 @@ class MappingParserTest {
             assertThat(violationsWithAllEnabled(withDestination("kafka://bad topic")))
                     .containsExactly(
                             "DestinationConfig.OnFailure.Destination \"kafka://bad topic\" does not name a Kafka"
-                                    + " topic (1..249 of [a-zA-Z0-9._-], not \".\" or \"..\")");
+                                    + " topic (1..249 of [a-zA-Z0-9._-], not starting with \".\")");
+        }
+
+        /** Issue 9.8: the parser let it through, then every reader start failed on the destination's own rule. */
+        @Test
+        void aKafkaTopicStartingWithADotIsRefusedAtParseTime() {
+            for (String hidden : List.of("kafka://.hidden", "kafka://.", "kafka://..")) {
+                assertThat(violations(withDestination(hidden)))
+                        .containsExactly("DestinationConfig.OnFailure.Destination \"" + hidden + "\" does not name a"
+                                + " Kafka topic (1..249 of [a-zA-Z0-9._-], not starting with \".\")");
+            }
+        }
+
+        @Test
+        void theParsedAddressCarriesWhatTheDestinationClientNeeds() {
+            DestinationAddress sqs = MappingParser.parse(withDestination("arn:aws:sqs:eu-west-1:123456789012:dlq.fifo")
+                    .json()).onFailureDestination().orElseThrow();
+            assertThat(sqs.kind()).isEqualTo(DestinationAddress.Kind.SQS);
+            assertThat(List.of(sqs.region(), sqs.account(), sqs.name()))
+                    .containsExactly("eu-west-1", "123456789012", "dlq.fifo");
+            DestinationAddress kafka = MappingParser.parse(withDestination("kafka://a.dlq").json())
+                    .onFailureDestination().orElseThrow();
+            assertThat(kafka.kind()).isEqualTo(DestinationAddress.Kind.KAFKA);
+            assertThat(kafka.name()).isEqualTo("a.dlq");
         }
 
         @Test
