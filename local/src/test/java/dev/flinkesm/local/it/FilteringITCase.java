@@ -12,14 +12,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * FilterCriteria end to end on real parts: a mixed topic (JSON, plain strings, non-UTF-8 bytes), a filter that lets
@@ -132,5 +135,94 @@ class FilteringITCase {
         List<Invocation> invocations = harness.functions.invocations("filtered");
         assertThat(invocations).allSatisfy(inv -> assertThat(JsonNodes.recordCount(inv.body())).isBetween(1, 10));
         assertThat(invocations).anySatisfy(inv -> assertThat(JsonNodes.recordCount(inv.body())).isEqualTo(10));
+    }
+
+    private static String kindFilter(String kind) {
+        return ",\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"{\\\"value\\\":{\\\"kind\\\":[\\\"" + kind
+                + "\\\"]}}\"}]}";
+    }
+
+    /** Half orders, half refunds, alternating; returns where each landed. */
+    private static Produced produceKinds(String topic, int partitions, int perPartition, String batch)
+            throws Exception {
+        Produced produced = new Produced();
+        try (Produced.Producer producer = Produced.producer(harness.kafka.bootstrapServers())) {
+            for (int i = 0; i < perPartition; i++) {
+                for (int p = 0; p < partitions; p++) {
+                    String json = "{\"kind\":\"" + (i % 2 == 0 ? "order" : "refund") + "\",\"batch\":\"" + batch
+                            + "\",\"n\":" + i + "}";
+                    producer.send(topic, p, null, null, json.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            producer.flushInto(produced);
+        }
+        return produced;
+    }
+
+    /** The records of {@code produced} at even (order) or odd (refund) positions of each partition. */
+    private static Produced every(Produced produced, int parity) {
+        Produced subset = new Produced();
+        produced.offsetsByPartition.forEach((tp, offsets) -> {
+            List<Long> kept = new ArrayList<>();
+            for (int i = parity; i < offsets.size(); i += 2) {
+                kept.add(offsets.get(i));
+            }
+            subset.offsetsByPartition.put(tp, kept);
+        });
+        return subset;
+    }
+
+    @Test
+    void changingFiltersThroughASavepointLosesNothingAndReadsNothingTwice(@TempDir Path savepoints)
+            throws Exception {
+        String topic = EsmHarness.uniqueTopic("refilter");
+        harness.kafka.createTopic(topic, 2);
+        RecordingFunction function = new RecordingFunction();
+        harness.functions.register("refilter", function);
+        Produced first = produceKinds(topic, 2, 200, "first");
+        Produced firstOrders = every(first, 0);
+
+        EventSourceMapping orders = harness.mapping(EsmHarness.mappingJson("refilter", "TRIM_HORIZON", 10, 0,
+                kindFilter("order"), topic));
+        JobClient job = harness.start(orders, harness.fastOptions());
+        String savepoint;
+        try {
+            Await.until(Duration.ofSeconds(60), () -> function.delivered().size() >= firstOrders.count(),
+                    () -> "delivered " + function.delivered().size() + " of " + firstOrders.count());
+            // Everything read: the savepoint's position is the end of the first batch in every partition.
+            Await.until(Duration.ofSeconds(30),
+                    () -> harness.committedOffsets(orders.consumerGroupId()).equals(EsmHarness.endOffsets(first)),
+                    () -> "committed " + harness.committedOffsets(orders.consumerGroupId()));
+            savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get();
+        } catch (Exception e) {
+            EsmHarness.cancel(job);
+            throw e;
+        }
+        List<RecordingFunction.Delivered> beforeUpgrade = List.copyOf(function.delivered());
+        DeliveryCheck.of(firstOrders, beforeUpgrade).assertExactlyOnceInOrder();
+
+        Produced second = produceKinds(topic, 2, 200, "second");
+        EventSourceMapping refunds = harness.mapping(EsmHarness.mappingJson("refilter", "TRIM_HORIZON", 10, 0,
+                kindFilter("refund"), topic));
+        assertThat(refunds.uuid()).isEqualTo(orders.uuid());
+        JobClient upgraded = harness.startFromSavepoint(refunds, harness.fastOptions(), savepoint);
+        Produced secondRefunds = every(second, 1);
+        Map<String, Long> end = EsmHarness.endOffsets(second);
+        try {
+            Await.until(Duration.ofSeconds(60),
+                    () -> function.delivered().size() >= beforeUpgrade.size() + secondRefunds.count(),
+                    () -> "delivered after the upgrade " + (function.delivered().size() - beforeUpgrade.size())
+                            + " of " + secondRefunds.count());
+            Await.until(Duration.ofSeconds(30), () -> harness.committedOffsets(refunds.consumerGroupId()).equals(end),
+                    () -> "committed " + harness.committedOffsets(refunds.consumerGroupId()) + ", end " + end);
+        } finally {
+            EsmHarness.cancel(upgraded);
+        }
+        // The new filter applies from the savepoint on: the first batch's refunds (which it would pass) are not
+        // read again, and every refund of the second batch arrives once, in order.
+        List<RecordingFunction.Delivered> afterUpgrade =
+                function.delivered().subList(beforeUpgrade.size(), function.delivered().size());
+        DeliveryCheck.of(secondRefunds, afterUpgrade).assertExactlyOnceInOrder();
     }
 }
