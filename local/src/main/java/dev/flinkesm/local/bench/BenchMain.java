@@ -164,6 +164,7 @@ public final class BenchMain implements Callable<Integer> {
             if (phases.contains("filter")) {
                 BenchData.createTopic(bootstrap, JSON_TOPIC, PARTITIONS);
                 BenchData.produceJson(bootstrap, JSON_TOPIC, PARTITIONS, n);
+                filterJob("filter-none", null, n, "100 % (no filter, the reference)");
                 filterJob("filter-10pct", "{\\\"value\\\":{\\\"kind\\\":[\\\"order\\\"]}}", n / 10, "10 %");
                 filterJob("filter-90pct",
                         "{\\\"value\\\":{\\\"kind\\\":[{\\\"anything-but\\\":[\\\"refund\\\"]}]}}",
@@ -398,7 +399,8 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /**
-     * The job on {@link #JSON_TOPIC} with one filter passing {@code expected} of its {@code n} JSON records. The row
+     * The job on {@link #JSON_TOPIC} with one filter (none when null) passing {@code expected} of its {@code n} JSON
+     * records. The row
      * counts records read (delivered or filtered out) per second between the first and last delivery; rec/inv is
      * delivered records per invocation.
      */
@@ -408,8 +410,10 @@ public final class BenchMain implements Callable<Integer> {
         long start = System.currentTimeMillis();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
         String mapping = BenchData.mapping(function, JSON_TOPIC, bootstrap, "bench-" + runId + "-" + id, 100, null);
-        mapping = mapping.substring(0, mapping.length() - 1)
-                + ",\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"" + escapedPattern + "\"}]}}";
+        if (escapedPattern != null) {
+            mapping = mapping.substring(0, mapping.length() - 1)
+                    + ",\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"" + escapedPattern + "\"}]}}";
+        }
         EsmPipeline.build(env, MappingParser.parse(mapping), new JobOptions().lambdaEndpoint(endpoint).parallelism(2));
         JobClient job = env.executeAsync("bench " + id);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -421,7 +425,7 @@ public final class BenchMain implements Callable<Integer> {
         long doneMs = System.currentTimeMillis();
         stop(job);
         long delivered = s.path("records").asLong();
-        Map<String, Object> row = row(id, "job, filter passing " + share + ", BatchSize 100, p=2",
+        Map<String, Object> row = row(id, "job, JSON values, filter passing " + share + ", p=2",
                 delivered >= expected ? n : delivered, s.path("firstArrivalMs").asLong(),
                 s.path("lastArrivalMs").asLong(), s);
         row.put("delivered", delivered);
