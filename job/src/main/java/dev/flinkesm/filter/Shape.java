@@ -1,5 +1,7 @@
 package dev.flinkesm.filter;
 
+import java.util.Locale;
+
 /**
  * What a record's value (or key) looks like once decoded, and so which filter patterns apply to it in full.
  *
@@ -18,6 +20,6 @@ enum Shape {
 
     /** The value the guard field holds in a filter event. */
     String tag() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }
