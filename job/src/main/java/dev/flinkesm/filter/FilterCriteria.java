@@ -19,12 +19,17 @@ import software.amazon.event.ruler.JsonRuleCompiler;
  * anything else as a string. Beyond AWS: {@code key}, decoded like the value, and {@code headers}, by header name.
  * Format mismatches follow Lambda's table ({@link PatternRules}).
  *
- * <p>Rules not confirmed from AWS's text, chosen here and covered by tests:
+ * <p>Rules not confirmed from AWS's text, chosen here and covered by {@code FilterCriteriaTest}:
  * <ul>
  *   <li>"valid JSON" means a JSON object: a value that is a JSON array, number or string is a plain string;
- *   <li>when a mismatch leaves a pattern no other field, the record passes (nothing is left to filter on);
+ *   <li>"filters on the other metadata properties only" drops the pattern's {@code value} part; when nothing else is
+ *       left the record passes (AWS's Kinesis table says "drops the record" for its mismatch rows; the Kafka table
+ *       does not, and we follow the Kafka table's words);
  *   <li>a tombstone (null value) has no {@code value} field: only {@code {"exists": false}} matches it;
- *   <li>{@code key} follows the value's format table; a keyless record has no {@code key} field.
+ *   <li>exact matching of numbers is event-ruler's (by value: {@code 300} matches {@code 300.0}), not EventBridge's
+ *       documented "300 is not 300.0";
+ *   <li>extensions: {@code key} follows the value's rules (a keyless record has no {@code key}); a header value that
+ *       is null or not UTF-8 is no value of its name.
  * </ul>
  */
 public final class FilterCriteria {
