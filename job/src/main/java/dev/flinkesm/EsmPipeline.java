@@ -82,7 +82,7 @@ public final class EsmPipeline {
                 .setClientIdPrefix("esm-" + mapping.uuid())
                 .setStartingOffsets(CommittedOrStartingOffsets.resolvedOnce(mapping.startingPosition(),
                         mapping.startingPositionTimestamp().orElse(null), mapping.consumerGroupId(), admin))
-                .setDeserializer(new KafkaRecordEncoding(encoder))
+                .setDeserializer(new KafkaRecordEncoding(encoder, mapping.filterPatterns()))
                 .setProperties(kafka)
                 // The source's own commit covers records read but not yet delivered: the delivering reader
                 // commits instead, only what was delivered.

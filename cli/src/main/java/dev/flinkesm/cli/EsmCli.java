@@ -194,6 +194,11 @@ public final class EsmCli implements Callable<Integer> {
                 description = "The mapping, as for aws lambda create-event-source-mapping --cli-input-json.")
         String input;
 
+        @Option(names = "--filter-criteria", paramLabel = "JSON|file://PATH",
+                description = "FilterCriteria as the AWS CLI takes it, e.g. '{\"Filters\":[{\"Pattern\":\"...\"}]}'; "
+                        + "replaces the input's.")
+        String filter;
+
         @Option(names = "--wait", description = "Wait until the mapping is Enabled (or Disabled by a failure).")
         boolean await;
 
@@ -207,12 +212,25 @@ public final class EsmCli implements Callable<Integer> {
         public Integer call() {
             common.table(); // fail on a bad --output before doing anything
             Esm esm = common.esm();
-            MappingRecord record = esm.create(value(input), jobArgs);
+            MappingRecord record = esm.create(mappingJson(), jobArgs);
             if (await) {
                 record = esm.awaitSettled(record.uuid, Duration.ofSeconds(waitSeconds));
             }
             common.print(spec.commandLine().getOut(), esm, record, null);
             return 0;
+        }
+
+        /** The mapping to create: the input, with {@code --filter-criteria} in place of its own when given. */
+        String mappingJson() {
+            if (filter == null) {
+                return value(input); // as given: the parser reports what is wrong with it
+            }
+            JsonNode mapping = jsonValue("cli-input-json", input);
+            if (!mapping.isObject()) {
+                return value(input);
+            }
+            ((ObjectNode) mapping).set("FilterCriteria", jsonValue("filter-criteria", filter));
+            return mapping.toString();
         }
     }
 

@@ -52,7 +52,7 @@ public final class EventSourceMapping implements Serializable {
     private final int maximumRecordAgeInSeconds;
     private final boolean bisectBatchOnFunctionError;
     private final boolean reportBatchItemFailures;
-    private final String onFailureDestination;
+    private final DestinationAddress onFailureDestination;
     private final List<SourceAccessConfiguration> sourceAccessConfigurations;
     private final List<String> filterPatterns;
 
@@ -163,8 +163,8 @@ public final class EventSourceMapping implements Serializable {
         return reportBatchItemFailures;
     }
 
-    /** {@code kafka://<topic>}, or an SQS queue, SNS topic or S3 bucket ARN. */
-    public Optional<String> onFailureDestination() {
+    /** {@code kafka://<topic>}, or an SQS queue, SNS topic or S3 bucket ARN, as parsed once by the parser. */
+    public Optional<DestinationAddress> onFailureDestination() {
         return Optional.ofNullable(onFailureDestination);
     }
 
@@ -232,7 +232,7 @@ public final class EventSourceMapping implements Serializable {
             root.putArray("FunctionResponseTypes").add(REPORT_BATCH_ITEM_FAILURES);
         }
         if (onFailureDestination != null) {
-            root.putObject("DestinationConfig").putObject("OnFailure").put("Destination", onFailureDestination);
+            root.putObject("DestinationConfig").putObject("OnFailure").put("Destination", onFailureDestination.address());
         }
         try {
             return JSON.writeValueAsString(root);
@@ -322,7 +322,7 @@ public final class EventSourceMapping implements Serializable {
         int maximumRecordAgeInSeconds = DEFAULT_MAXIMUM_RECORD_AGE_IN_SECONDS;
         boolean bisectBatchOnFunctionError;
         boolean reportBatchItemFailures;
-        String onFailureDestination;
+        DestinationAddress onFailureDestination;
         List<SourceAccessConfiguration> sourceAccessConfigurations = List.of();
         List<String> filterPatterns = List.of();
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.flinkesm.filter.FilterCriteria;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongPredicate;
 import java.util.regex.Pattern;
@@ -53,9 +55,7 @@ public final class MappingParser {
      * {@link EventSourceMapping}. <b>Removing a name here enables the field</b>: nothing else in the parser changes.
      * Source access types are listed as {@code SourceAccessConfigurations.<Type>}.
      */
-    public static final Set<String> NOT_YET_SUPPORTED =
-            Set.of(
-                    "FilterCriteria");
+    public static final Set<String> NOT_YET_SUPPORTED = Set.of();
 
     /** Top-level fields of a Kafka mapping, in canonical order. {@code UUID} is ours: AWS assigns it on create. */
     private static final Set<String> KAFKA_FIELDS =
@@ -135,13 +135,6 @@ public final class MappingParser {
     /** Off AWS a secret may also live in a local JSON file or in an environment variable holding that JSON. */
     private static final Pattern FILE_URI = Pattern.compile("file:///[^\\x00-\\x1f]{1,4000}");
     private static final Pattern ENV_URI = Pattern.compile("env://[A-Za-z_][A-Za-z0-9_]{0,255}");
-    private static final Pattern SQS_ARN =
-            Pattern.compile("arn:aws[a-z-]*:sqs:" + REGION + ":" + ACCOUNT + ":[a-zA-Z0-9_-]{1,80}(\\.fifo)?");
-    private static final Pattern SNS_ARN =
-            Pattern.compile("arn:aws[a-z-]*:sns:" + REGION + ":" + ACCOUNT + ":[a-zA-Z0-9_-]{1,256}(\\.fifo)?");
-    private static final Pattern S3_ARN = Pattern.compile("arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final String KAFKA_DESTINATION_PREFIX = "kafka://";
-    private static final int FILTER_PATTERN_MAX = 4096;
     private static final Set<SourceAccessType> MSK_ACCESS_TYPES =
             Set.of(SourceAccessType.SASL_SCRAM_512_AUTH, SourceAccessType.CLIENT_CERTIFICATE_TLS_AUTH);
 
@@ -638,13 +631,23 @@ public final class MappingParser {
                     }
                     continue;
                 }
-                if (pattern.length() > FILTER_PATTERN_MAX) {
-                    violation(filterPath + ".Pattern is longer than " + FILTER_PATTERN_MAX + " characters");
+                if (pattern.length() > FilterCriteria.MAX_PATTERN_LENGTH) {
+                    violation(filterPath + ".Pattern is " + pattern.length() + " characters long; at most "
+                            + FilterCriteria.MAX_PATTERN_LENGTH + " are allowed");
                 } else if (!isJsonObject(pattern)) {
                     violation(filterPath + ".Pattern " + quote(pattern) + " is not a JSON object");
                 } else {
-                    patterns.add(pattern);
+                    Optional<String> problem = FilterCriteria.problem(pattern);
+                    if (problem.isPresent()) {
+                        violation(filterPath + ".Pattern is not a valid filter pattern: " + problem.get());
+                    } else {
+                        patterns.add(pattern);
+                    }
                 }
+            }
+            if (filters.size() > FilterCriteria.DEFAULT_MAX_FILTERS) {
+                violation(path + ".Filters has " + filters.size() + " filters; at most "
+                        + FilterCriteria.DEFAULT_MAX_FILTERS + " are allowed (AWS's default quota)");
             }
             draft.filterPatterns = patterns;
         }
@@ -709,23 +712,17 @@ public final class MappingParser {
             if (destination == null) {
                 return;
             }
-            if (destination.startsWith(KAFKA_DESTINATION_PREFIX)) {
-                String topic = destination.substring(KAFKA_DESTINATION_PREFIX.length());
-                if (!isTopicName(topic)) {
-                    violation(path + " " + quote(destination) + " does not name a Kafka topic " + TOPIC_RULE);
-                } else if (draft.topics.contains(topic)) {
-                    violation(path + " " + quote(destination) + " must not be one of Topics");
-                } else {
-                    draft.onFailureDestination = destination;
-                }
-            } else if (SQS_ARN.matcher(destination).matches()
-                    || SNS_ARN.matcher(destination).matches()
-                    || S3_ARN.matcher(destination).matches()) {
-                draft.onFailureDestination = destination;
+            DestinationAddress address;
+            try {
+                address = DestinationAddress.parse(destination);
+            } catch (IllegalArgumentException e) {
+                violation(path + " " + quote(destination) + " " + e.getMessage());
+                return;
+            }
+            if (address.kind() == DestinationAddress.Kind.KAFKA && draft.topics.contains(address.name())) {
+                violation(path + " " + quote(destination) + " must not be one of Topics");
             } else {
-                violation(
-                        path + " " + quote(destination)
-                                + " is not kafka://<topic>, an SQS queue ARN, an SNS topic ARN or an S3 bucket ARN");
+                draft.onFailureDestination = address;
             }
         }
 

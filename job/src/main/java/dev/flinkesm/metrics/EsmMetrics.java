@@ -45,7 +45,6 @@ public final class EsmMetrics {
 
     private final MetricGroup group;
     private final Counter polled;
-    private final Counter filteredOut;
     private final Counter invoked;
     private final Counter failedInvoke;
     private final Counter dropped;
@@ -64,7 +63,6 @@ public final class EsmMetrics {
     public EsmMetrics(MetricGroup group) {
         this.group = group;
         this.polled = group.counter(POLLED_EVENT_COUNT);
-        this.filteredOut = group.counter(FILTERED_OUT_EVENT_COUNT);
         this.invoked = group.counter(INVOKED_EVENT_COUNT);
         this.failedInvoke = group.counter(FAILED_INVOKE_EVENT_COUNT);
         this.dropped = group.counter(DROPPED_EVENT_COUNT);
@@ -79,6 +77,15 @@ public final class EsmMetrics {
         this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
         group.gauge(MAX_OFFSET_LAG, () -> lagByPartition.values().stream().mapToLong(Long::longValue).max().orElse(0));
         group.gauge(SUM_OFFSET_LAG, () -> lagByPartition.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /**
+     * {@code FilteredOutEventCount}, registered by the Kafka deserializer that filters, in the metric group the
+     * connector gives it (the source operator's {@code deserializer} group): records are filtered before the reader
+     * sees them.
+     */
+    public static Counter filteredOutCounter(MetricGroup deserializerGroup) {
+        return deserializerGroup.counter(FILTERED_OUT_EVENT_COUNT);
     }
 
     public void registerReaderGauges(LongSupplier inFlightBatches, LongSupplier stalledPartitions, LongSupplier buffered) {
@@ -118,10 +125,6 @@ public final class EsmMetrics {
 
     public void recordRetry() {
         retries.inc();
-    }
-
-    public void recordFilteredOut(int records) {
-        filteredOut.inc(records);
     }
 
     public void recordDropped(int records) {

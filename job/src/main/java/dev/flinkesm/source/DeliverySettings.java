@@ -1,5 +1,6 @@
 package dev.flinkesm.source;
 
+import dev.flinkesm.config.DestinationAddress;
 import dev.flinkesm.delivery.DeliveryRules;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.failure.Backoff;
@@ -33,7 +34,7 @@ public final class DeliverySettings implements Serializable {
     private final String consumerGroupId;
     private final Properties adminProperties;
     private final FailurePolicy policy;
-    private final String onFailureDestination; // null: none
+    private final DestinationAddress onFailureDestination; // null: none
     private final DestinationContext destinationContext;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private final RestoreOffsets restoreOffsets;
@@ -47,7 +48,7 @@ public final class DeliverySettings implements Serializable {
             String consumerGroupId,
             Properties adminProperties,
             FailurePolicy policy,
-            String onFailureDestination,
+            DestinationAddress onFailureDestination,
             DestinationContext destinationContext,
             RestoreOffsets restoreOffsets) {
         this.limits = limits;

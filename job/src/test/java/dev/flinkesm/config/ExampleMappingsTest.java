@@ -57,4 +57,11 @@ class ExampleMappingsTest {
         assertThat(m.isMsk()).isTrue();
         assertThat(m.startingPositionTimestamp()).isPresent();
     }
+
+    @Test
+    void theFilterExampleCarriesAwsPatternsAndAnExtension() {
+        EventSourceMapping m = MappingParser.parse(CONFIG.resolve("filter-criteria.json"));
+        assertThat(m.filterPatterns()).hasSize(3);
+        assertThat(m.filterPatterns().get(2)).contains("headers");
+    }
 }

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 
 class MappingParserTest {
 
+    /** A string as a JSON string literal. */
+    private static final java.util.function.Function<String, String> JSON_TEXT =
+            text -> new com.fasterxml.jackson.databind.node.TextNode(text).toString();
+
     /** Parses as if every field were enabled: validation of NOT_YET_SUPPORTED fields is tested in isolation. */
     private static final Set<String> ALL_ENABLED = Set.of();
 
@@ -739,7 +743,8 @@ class MappingParserTest {
                             "arn:aws:sqs:us-east-1:123456789012:failures",
                             "arn:aws:sns:us-east-1:123456789012:failures",
                             "arn:aws:s3:::my-failure-bucket")) {
-                assertThat(parseWithAllEnabled(withDestination(destination)).onFailureDestination())
+                assertThat(parseWithAllEnabled(withDestination(destination)).onFailureDestination()
+                                .map(DestinationAddress::address))
                         .contains(destination);
             }
         }
@@ -757,7 +762,30 @@ class MappingParserTest {
             assertThat(violationsWithAllEnabled(withDestination("kafka://bad topic")))
                     .containsExactly(
                             "DestinationConfig.OnFailure.Destination \"kafka://bad topic\" does not name a Kafka"
-                                    + " topic (1..249 of [a-zA-Z0-9._-], not \".\" or \"..\")");
+                                    + " topic (1..249 of [a-zA-Z0-9._-], not starting with \".\")");
+        }
+
+        /** Issue 9.8: the parser let it through, then every reader start failed on the destination's own rule. */
+        @Test
+        void aKafkaTopicStartingWithADotIsRefusedAtParseTime() {
+            for (String hidden : List.of("kafka://.hidden", "kafka://.", "kafka://..")) {
+                assertThat(violations(withDestination(hidden)))
+                        .containsExactly("DestinationConfig.OnFailure.Destination \"" + hidden + "\" does not name a"
+                                + " Kafka topic (1..249 of [a-zA-Z0-9._-], not starting with \".\")");
+            }
+        }
+
+        @Test
+        void theParsedAddressCarriesWhatTheDestinationClientNeeds() {
+            DestinationAddress sqs = MappingParser.parse(withDestination("arn:aws:sqs:eu-west-1:123456789012:dlq.fifo")
+                    .json()).onFailureDestination().orElseThrow();
+            assertThat(sqs.kind()).isEqualTo(DestinationAddress.Kind.SQS);
+            assertThat(List.of(sqs.region(), sqs.account(), sqs.name()))
+                    .containsExactly("eu-west-1", "123456789012", "dlq.fifo");
+            DestinationAddress kafka = MappingParser.parse(withDestination("kafka://a.dlq").json())
+                    .onFailureDestination().orElseThrow();
+            assertThat(kafka.kind()).isEqualTo(DestinationAddress.Kind.KAFKA);
+            assertThat(kafka.name()).isEqualTo("a.dlq");
         }
 
         @Test
@@ -784,50 +812,105 @@ class MappingParserTest {
 
     @Nested
     class NotYetSupported {
+        /** The mechanism, with a field standing in for the next one to be enabled. */
+        private final Set<String> filterCriteriaDisabled = Set.of("FilterCriteria");
+
+        private static final String VALID = "{\"Filters\":[{\"Pattern\":\"{\\\"value\\\":{\\\"a\\\":[1]}}\"}]}";
+
         @Test
         void eachListedFieldIsRefusedByName() {
-            assertThat(violations(
-                            mapping()
-                                    .with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"{\\\"value\\\":{}}\"}]}")))
+            assertThat(catchThrowableOfType(MappingValidationException.class,
+                            () -> MappingParser.parse(mapping().with("FilterCriteria", VALID).json(),
+                                    filterCriteriaDisabled))
+                            .violations())
                     .containsExactly("FilterCriteria is not supported yet");
         }
 
         @Test
         void aFieldIsStillValidatedWhileNotSupported() {
-            assertThat(violations(mapping().with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"[1]\"}]}")))
+            assertThat(catchThrowableOfType(MappingValidationException.class,
+                            () -> MappingParser.parse(
+                                    mapping().with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"[1]\"}]}").json(),
+                                    filterCriteriaDisabled))
+                            .violations())
                     .containsExactly(
                             "FilterCriteria.Filters[0].Pattern \"[1]\" is not a JSON object",
                             "FilterCriteria is not supported yet");
         }
 
         @Test
-        void removingANameEnablesTheField() {
-            EventSourceMapping m =
-                    MappingParser.parse(
-                            mapping().with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"{}\"}]}").json(),
-                            Set.copyOf(
-                                    MappingParser.NOT_YET_SUPPORTED.stream()
-                                            .filter(f -> !f.equals("FilterCriteria"))
-                                            .toList()));
-            assertThat(m.filterPatterns()).containsExactly("{}");
+        void everyKafkaFieldIsSupportedNow() {
+            assertThat(MappingParser.NOT_YET_SUPPORTED).isEmpty();
+        }
+    }
+
+    @Nested
+    class FilterCriteriaField {
+        private MappingJson filters(String... patterns) {
+            StringBuilder json = new StringBuilder("{\"Filters\":[");
+            for (int i = 0; i < patterns.length; i++) {
+                json.append(i == 0 ? "" : ",").append("{\"Pattern\":")
+                        .append(JSON_TEXT.apply(patterns[i])).append('}');
+            }
+            return mapping().with("FilterCriteria", json.append("]}").toString());
         }
 
         @Test
-        void filterPatternsAreParsedWhenEnabled() {
-            EventSourceMapping m =
-                    parseWithAllEnabled(
-                            mapping()
-                                    .with(
-                                            "FilterCriteria",
-                                            "{\"Filters\":[{\"Pattern\":\"{\\\"value\\\":{\\\"a\\\":[1]}}\"}]}"));
-            assertThat(m.filterPatterns()).containsExactly("{\"value\":{\"a\":[1]}}");
+        void patternsAreKeptAsGivenInOrder() {
+            EventSourceMapping m = MappingParser.parse(
+                    filters("{\"value\":{\"a\":[1]}}", "{\"value\":[\"x\"]}").json());
+            assertThat(m.filterPatterns()).containsExactly("{\"value\":{\"a\":[1]}}", "{\"value\":[\"x\"]}");
+        }
+
+        @Test
+        void anEmptyObjectMeansNoFilters() {
+            assertThat(MappingParser.parse(mapping().with("FilterCriteria", "{}").json()).filterPatterns()).isEmpty();
+            assertThat(MappingParser.parse(mapping().with("FilterCriteria", "{\"Filters\":[]}").json())
+                    .filterPatterns()).isEmpty();
         }
 
         @Test
         void filterPatternMustBeAJsonObject() {
-            assertThat(violationsWithAllEnabled(
-                            mapping().with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"[1]\"}]}")))
+            assertThat(violations(mapping().with("FilterCriteria", "{\"Filters\":[{\"Pattern\":\"[1]\"}]}")))
                     .containsExactly("FilterCriteria.Filters[0].Pattern \"[1]\" is not a JSON object");
+        }
+
+        @Test
+        void anInvalidPatternNamesItsIndexAndEventRulersReason() {
+            assertThat(violations(filters("{\"value\":[\"ok\"]}", "{\"value\":\"x\"}", "{\"value\":{}}")))
+                    .containsExactly(
+                            "FilterCriteria.Filters[1].Pattern is not a valid filter pattern: \"value\" must be an "
+                                    + "object or an array (line 1, column 11)",
+                            "FilterCriteria.Filters[2].Pattern is not a valid filter pattern: Empty objects are not "
+                                    + "allowed (line 1, column 12)");
+        }
+
+        @Test
+        void atMostFiveFilters() {
+            String p = "{\"value\":[\"x\"]}";
+            assertThat(violations(filters(p, p, p, p, p, p)))
+                    .containsExactly("FilterCriteria.Filters has 6 filters; at most 5 are allowed (AWS's default quota)");
+            assertThat(MappingParser.parse(filters(p, p, p, p, p).json()).filterPatterns()).hasSize(5);
+        }
+
+        @Test
+        void aPatternHasAtMost4096Characters() {
+            String fits = "{\"value\":[\"" + "x".repeat(4096 - 14) + "\"]}";
+            assertThat(fits).hasSize(4096);
+            assertThat(MappingParser.parse(filters(fits).json()).filterPatterns()).containsExactly(fits);
+            String tooLong = "{\"value\":[\"" + "x".repeat(4097 - 14) + "\"]}";
+            assertThat(violations(filters(tooLong)))
+                    .containsExactly("FilterCriteria.Filters[0].Pattern is 4097 characters long; at most 4096 are "
+                            + "allowed");
+        }
+
+        @Test
+        void filterViolationsComeTogetherWithTheOthers() {
+            assertThat(violations(filters("{\"value\":[]}").with("BatchSize", "0")))
+                    .containsExactly(
+                            "BatchSize 0 is out of range 1..10000",
+                            "FilterCriteria.Filters[0].Pattern is not a valid filter pattern: Empty arrays are not "
+                                    + "allowed (line 1, column 12)");
         }
     }
 

@@ -1,79 +1,62 @@
 package dev.flinkesm.failure.destination;
 
+import dev.flinkesm.config.DestinationAddress;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Builds the {@link OnFailureDestination} a mapping's {@code DestinationConfig.OnFailure.Destination} names. */
 public final class OnFailureDestinations {
 
-    /** Lambda's rule for a Kafka destination (API reference, {@code OnFailure.Destination} pattern). */
-    private static final Pattern KAFKA = Pattern.compile("kafka://([^.][a-zA-Z0-9\\-_.]{0,248})");
-
-    /** {@code arn:<partition>:<service>:<region>:<account>:<resource>}. */
-    private static final Pattern ARN = Pattern.compile("arn:(aws[a-zA-Z0-9-]*):([a-z0-9-]+):([^:]*):([^:]*):(.+)");
-
     private OnFailureDestinations() {}
 
     /**
-     * The destination for {@code destination}:
+     * The destination for {@code destination}, parsed with the mapping parser's rules ({@link DestinationAddress}).
+     *
+     * @throws IllegalArgumentException when it breaks them, naming the field and the rule
+     */
+    public static OnFailureDestination create(String destination, DestinationContext ctx) {
+        DestinationAddress address;
+        try {
+            address = DestinationAddress.parse(destination);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "DestinationConfig.OnFailure.Destination '" + destination + "' " + e.getMessage(), e);
+        }
+        return create(address, ctx);
+    }
+
+    /**
+     * The destination for an address the mapping parser accepted:
      *
      * <ul>
      *   <li>{@code kafka://<topic>}: {@link KafkaTopicDestination} on the source cluster, with
      *       {@link DestinationContext#kafkaProducerProperties()};
-     *   <li>{@code arn:aws:sqs:<region>:<account>:<queue>}: {@link SqsDestination};
-     *   <li>{@code arn:aws:sns:<region>:<account>:<topic>}: {@link SnsDestination};
-     *   <li>{@code arn:aws:s3:::<bucket>}: {@link S3Destination}.
+     *   <li>an SQS queue ARN: {@link SqsDestination}; an SNS topic ARN: {@link SnsDestination};
+     *   <li>an S3 bucket ARN: {@link S3Destination}.
      * </ul>
      *
-     * @throws IllegalArgumentException for anything else, naming the accepted forms
+     * @throws IllegalArgumentException for a kafka:// destination without the source cluster's client properties
      */
-    public static OnFailureDestination create(String destination, DestinationContext ctx) {
-        Objects.requireNonNull(destination, "destination");
+    public static OnFailureDestination create(DestinationAddress address, DestinationContext ctx) {
+        Objects.requireNonNull(address, "address");
         Objects.requireNonNull(ctx, "ctx");
-        Matcher kafka = KAFKA.matcher(destination);
-        if (kafka.matches()) {
-            if (ctx.kafkaProducerProperties().isEmpty()) {
-                throw new IllegalArgumentException("DestinationConfig.OnFailure.Destination " + destination
-                        + ": a kafka:// destination needs the source cluster's client properties");
-            }
-            return new KafkaTopicDestination(kafka.group(1), ctx.kafkaProducerProperties());
+        switch (address.kind()) {
+            case KAFKA:
+                if (ctx.kafkaProducerProperties().isEmpty()) {
+                    throw new IllegalArgumentException("DestinationConfig.OnFailure.Destination " + address
+                            + ": a kafka:// destination needs the source cluster's client properties");
+                }
+                return new KafkaTopicDestination(address.name(), ctx.kafkaProducerProperties());
+            case SQS:
+                return new SqsDestination(address.address(), address.name(), address.account(),
+                        DestinationClients.sqs(address.region(), ctx.endpointOverride(DestinationContext.SQS)));
+            case SNS:
+                return new SnsDestination(address.address(),
+                        DestinationClients.sns(address.region(), ctx.endpointOverride(DestinationContext.SNS)));
+            case S3:
+                return new S3Destination(address.address(), address.name(), ctx.esmUuid(),
+                        DestinationClients.s3(ctx.endpointOverride(DestinationContext.S3)));
+            default:
+                throw new IllegalStateException("unhandled destination kind " + address.kind());
         }
-        Matcher arn = ARN.matcher(destination);
-        if (arn.matches()) {
-            String service = arn.group(2);
-            String region = arn.group(3);
-            String account = arn.group(4);
-            String resource = arn.group(5);
-            switch (service) {
-                case "sqs":
-                    requireRegionAndAccount(destination, region, account);
-                    return new SqsDestination(destination, resource, account,
-                            DestinationClients.sqs(region, ctx.endpointOverride(DestinationContext.SQS)));
-                case "sns":
-                    requireRegionAndAccount(destination, region, account);
-                    return new SnsDestination(destination,
-                            DestinationClients.sns(region, ctx.endpointOverride(DestinationContext.SNS)));
-                case "s3":
-                    if (!region.isEmpty() || !account.isEmpty() || resource.contains("/")) {
-                        throw invalid(destination, "an S3 destination is a bucket ARN, arn:aws:s3:::<bucket>");
-                    }
-                    return new S3Destination(destination, resource, ctx.esmUuid(),
-                            DestinationClients.s3(ctx.endpointOverride(DestinationContext.S3)));
-                default:
-                    break;
-            }
-        }
-        throw invalid(destination, "must be kafka://<topic>, or the ARN of an SQS queue, SNS topic or S3 bucket");
-    }
-
-    private static void requireRegionAndAccount(String destination, String region, String account) {
-        if (region.isEmpty() || account.isEmpty()) {
-            throw invalid(destination, "an SQS or SNS ARN names its region and account");
-        }
-    }
-
-    private static IllegalArgumentException invalid(String destination, String rule) {
-        return new IllegalArgumentException("DestinationConfig.OnFailure.Destination '" + destination + "': " + rule);
     }
 }

@@ -51,6 +51,25 @@ final class BenchData {
         }
     }
 
+    /**
+     * {@code count} records whose values are JSON objects of about 1 KB: {@code kind} is "order" for one in ten,
+     * "refund" for one in ten, "payment" for the rest (the filter phase's 10 % and 90 % filters).
+     */
+    static void produceJson(String bootstrap, String topic, int partitions, long count) {
+        String note = "x".repeat(VALUE_BYTES - 120);
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 5)) {
+            for (long i = 0; i < count; i++) {
+                String kind = i % 10 == 0 ? "order" : i % 10 == 1 ? "refund" : "payment";
+                String value = "{\"kind\":\"" + kind + "\",\"customer\":\"c" + i + "\",\"amount\":" + (i % 1000)
+                        + ".25,\"items\":[{\"sku\":\"s1\",\"qty\":2}],\"note\":\"" + note + "\"}";
+                producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null,
+                        ("key-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
     static ProducerRecord<byte[], byte[]> record(Random random, String topic, int partition) {
         byte[] key = new byte[KEY_BYTES];
         byte[] value = new byte[VALUE_BYTES];

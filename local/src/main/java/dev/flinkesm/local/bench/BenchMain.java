@@ -62,6 +62,8 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 public final class BenchMain implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final String TOPIC = "bench";
+    /** The filter phase's topic: 1 KB JSON values, one in ten an order, one in ten a refund. */
+    static final String JSON_TOPIC = "bench-json";
     static final int PARTITIONS = 8;
 
     @Option(names = "--quick", description = "Fewer records and shorter phases (under 90 s).")
@@ -72,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--phases", split = ",",
             description = "Phases to run (default all; --quick: all but memory): "
-                    + "limit,source,baseline,job,slow20,latency,slowfn,memory")
+                    + "limit,source,baseline,job,filter,slow20,latency,slowfn,memory")
     List<String> phases;
 
     @Option(names = "--profile", description = "Record JFR of this JVM during the BatchSize 100 job phase.")
@@ -117,7 +119,7 @@ public final class BenchMain implements Callable<Integer> {
         });
         n = records != null ? records : quick ? 40_000 : 200_000;
         if (phases == null) {
-            phases = new ArrayList<>(List.of("limit", "source", "baseline", "job", "slow20", "latency", "slowfn"));
+            phases = new ArrayList<>(List.of("limit", "source", "baseline", "job", "filter", "slow20", "latency", "slowfn"));
             if (!quick) {
                 phases.add("memory"); // two more JVMs: 30 s, more than --quick can spend
             }
@@ -158,6 +160,15 @@ public final class BenchMain implements Callable<Integer> {
                 }
                 job("job-b100", "bench-count", TOPIC, 100, null, 2, n, 0, profile);
                 job("job-b1000", "bench-count", TOPIC, 1000, null, 2, n, 0, false);
+            }
+            if (phases.contains("filter")) {
+                BenchData.createTopic(bootstrap, JSON_TOPIC, PARTITIONS);
+                BenchData.produceJson(bootstrap, JSON_TOPIC, PARTITIONS, n);
+                filterJob("filter-none", null, n, "100 % (no filter, the reference)");
+                filterJob("filter-10pct", "{\\\"value\\\":{\\\"kind\\\":[\\\"order\\\"]}}", n / 10, "10 %");
+                filterJob("filter-90pct",
+                        "{\\\"value\\\":{\\\"kind\\\":[{\\\"anything-but\\\":[\\\"refund\\\"]}]}}",
+                        n - n / 10, "90 %");
             }
             if (phases.contains("slow20")) {
                 int cap = quick ? 4 : 10;
@@ -384,6 +395,43 @@ public final class BenchMain implements Callable<Integer> {
                 + parallelism;
         Map<String, Object> row = row(id, name, s.path("records").asLong(), s.path("firstArrivalMs").asLong(),
                 s.path("lastArrivalMs").asLong(), s);
+        row.put("wallSecondsWithStartup", (doneMs - start) / 1000.0);
+    }
+
+    /**
+     * The job on {@link #JSON_TOPIC} with one filter (none when null) passing {@code expected} of its {@code n} JSON
+     * records. The row
+     * counts records read (delivered or filtered out) per second between the first and last delivery; rec/inv is
+     * delivered records per invocation.
+     */
+    private void filterJob(String id, String escapedPattern, long expected, String share) throws Exception {
+        String function = "bench-count";
+        stats.reset(function);
+        long start = System.currentTimeMillis();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+        String mapping = BenchData.mapping(function, JSON_TOPIC, bootstrap, "bench-" + runId + "-" + id, 100, null);
+        if (escapedPattern != null) {
+            mapping = mapping.substring(0, mapping.length() - 1)
+                    + ",\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"" + escapedPattern + "\"}]}}";
+        }
+        EsmPipeline.build(env, MappingParser.parse(mapping), new JobOptions().lambdaEndpoint(endpoint).parallelism(2));
+        JobClient job = env.executeAsync("bench " + id);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        JsonNode s = stats.get(function);
+        while (s.path("records").asLong() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            s = stats.get(function);
+        }
+        long doneMs = System.currentTimeMillis();
+        stop(job);
+        long delivered = s.path("records").asLong();
+        Map<String, Object> row = row(id, "job, JSON values, filter passing " + share + ", p=2",
+                delivered >= expected ? n : delivered, s.path("firstArrivalMs").asLong(),
+                s.path("lastArrivalMs").asLong(), s);
+        row.put("delivered", delivered);
+        if (s.path("invocations").asLong() > 0) {
+            row.put("recordsPerInvocation", (double) delivered / s.path("invocations").asLong());
+        }
         row.put("wallSecondsWithStartup", (doneMs - start) / 1000.0);
     }
 

@@ -32,6 +32,7 @@ public final class JmhMain {
         Files.createDirectories(out.getParent());
         Options options = new OptionsBuilder()
                 .include(HotPathBenchmarks.class.getName())
+                .include(FilterBenchmarks.class.getName())
                 .forks(1)
                 .warmupIterations(quick ? 1 : 2)
                 .warmupTime(TimeValue.seconds(1))
@@ -51,14 +52,16 @@ public final class JmhMain {
                 TimestampType.CREATE_TIME, 16, 1024, new byte[16], v,
                 new RecordHeaders(new RecordHeader[] {new RecordHeader("trace-id", new byte[16])}), Optional.empty()))
                 .size();
-        System.out.printf("%n%-20s %14s %10s %12s%n", "benchmark", "records/s", "MB/s in", "MB/s JSON");
+        System.out.printf("%n%-22s %14s %10s %10s %12s%n", "benchmark", "records/s", "us/record", "MB/s in",
+                "MB/s JSON");
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
             double rate = r.getPrimaryResult().getScore();
-            System.out.printf("%-20s %,14.0f %10.0f %12.0f%n", name, rate, rate * recordBytes / 1e6,
-                    rate * jsonBytes / 1e6);
+            System.out.printf("%-22s %,14.0f %10.2f %10.0f %12.0f%n", name, rate, 1e6 / rate,
+                    rate * recordBytes / 1e6, rate * jsonBytes / 1e6);
         }
-        System.out.println("(MB/s in: Kafka key + value + header bytes; JSON: " + jsonBytes + " B per record out)");
+        System.out.println("(MB/s in: Kafka key + value + header bytes; JSON: " + jsonBytes + " B per record out;"
+                + " the MB/s columns are for HotPathBenchmarks' records, FilterBenchmarks' are about as large)");
         System.out.println("JSON: " + out);
     }
 }
