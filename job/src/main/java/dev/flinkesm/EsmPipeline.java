@@ -106,7 +106,8 @@ public final class EsmPipeline {
                 mapping.onFailureDestination().orElse(null),
                 new DestinationContext(mapping.uuid(), kafka, options.destinationEndpoints),
                 options.restoreOffsets)
-                .maxBufferedBytes(options.maxBufferedBytes);
+                .maxBufferedBytes(options.maxBufferedBytes)
+                .offsetGapsExpected(!mapping.filterPatterns().isEmpty());
 
         return env.fromSource(
                         new EsmKafkaSource(kafkaSource.build(), settings),

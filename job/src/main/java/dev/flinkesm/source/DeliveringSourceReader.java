@@ -63,6 +63,8 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final Invoker invoker;
     private final OffsetCommitter committer;
     private final RestoredSplitStarts splitStarts;
+    /** Null when filters make offset gaps normal: then only restores check what retention removed. */
+    private final RetentionWatch retention;
     private final DeliveryEngine engine;
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final WakeUpSignal signal = new WakeUpSignal();
@@ -99,6 +101,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
                 settings.consumerGroupId(), settings.adminProperties(), this::post, metrics, this::stopMapping);
         this.splitStarts = new RestoredSplitStarts(committer::admin, settings.consumerGroupId(),
                 settings.restoreOffsets(), metrics);
+        this.retention = settings.offsetGapsExpected() ? null : new RetentionWatch(committer::admin, this::post, metrics);
         // The group follows every finished batch, so a restore re-sends only what was in flight.
         this.engine = new DeliveryEngine(settings.rules(), invoker, settings.createDestination(), metrics,
                 clock, this::post, committer::commitDelivered);
@@ -261,6 +264,9 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         List<KafkaPartitionSplit> splits = splitStarts.adjust(assigned);
         for (KafkaPartitionSplit split : splits) {
             engine.addPartition(split.getTopicPartition());
+            if (retention != null) {
+                retention.onStart(split.getTopicPartition(), split.getStartingOffset());
+            }
         }
         kafkaReader.addSplits(splits);
     }
@@ -289,6 +295,13 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         }
     }
 
+    private void accept(PartitionState partition, EncodedRecord record) {
+        if (retention != null) {
+            retention.onRecord(partition.topicPartition(), record.offset());
+        }
+        engine.accept(partition, record);
+    }
+
     private void stopMapping(MappingStoppedException reason) {
         engine.stopMapping(reason);
     }
@@ -311,7 +324,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
 
         @Override
         public void collect(EncodedRecord record) {
-            engine.accept(engine.partition(record.topic() + "-" + record.partition()), record);
+            accept(engine.partition(record.topic() + "-" + record.partition()), record);
         }
 
         @Override
@@ -348,12 +361,12 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
 
         @Override
         public void collect(EncodedRecord record) {
-            engine.accept(partition, record);
+            accept(partition, record);
         }
 
         @Override
         public void collect(EncodedRecord record, long timestamp) {
-            engine.accept(partition, record);
+            accept(partition, record);
         }
 
         @Override

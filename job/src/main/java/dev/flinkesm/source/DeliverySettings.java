@@ -37,6 +37,7 @@ public final class DeliverySettings implements Serializable {
     private final DestinationAddress onFailureDestination; // null: none
     private final DestinationContext destinationContext;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    private boolean offsetGapsExpected;
     private final RestoreOffsets restoreOffsets;
 
     public DeliverySettings(
@@ -76,6 +77,19 @@ public final class DeliverySettings implements Serializable {
         }
         this.maxBufferedBytes = bytes;
         return this;
+    }
+
+    /**
+     * Says that the reader sees gaps between offsets in normal operation (FilterCriteria drop records before it), so
+     * a gap cannot hint at records retention removed; call before the settings are shipped.
+     */
+    public DeliverySettings offsetGapsExpected(boolean expected) {
+        this.offsetGapsExpected = expected;
+        return this;
+    }
+
+    public boolean offsetGapsExpected() {
+        return offsetGapsExpected;
     }
 
     /** The rules the delivery engine applies, for a function reached through {@link #lambda()}. */

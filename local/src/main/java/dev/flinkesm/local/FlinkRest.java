@@ -35,6 +35,17 @@ public final class FlinkRest {
         return get("/jobs/" + job + "/checkpoints").at("/counts/completed").asLong();
     }
 
+    /** How many times the job restored its state from a checkpoint or savepoint (the web UI's "Restored"). */
+    public long restores(JobID job) {
+        return get("/jobs/" + job + "/checkpoints").at("/counts/restored").asLong();
+    }
+
+    /** How many times the job restarted after a failure (its {@code numRestarts} metric); -1 if not reported yet. */
+    public long restarts(JobID job) {
+        JsonNode values = get("/jobs/" + job + "/metrics?get=numRestarts");
+        return values.isEmpty() ? -1 : values.get(0).get("value").asLong();
+    }
+
     /** Bytes of the latest completed checkpoint (full size, as the web UI's "Checkpointed Data Size"). */
     public long latestCheckpointBytes(JobID job) {
         return get("/jobs/" + job + "/checkpoints").at("/latest/completed/state_size").asLong();

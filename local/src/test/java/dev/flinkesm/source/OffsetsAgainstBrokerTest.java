@@ -278,4 +278,37 @@ class OffsetsAgainstBrokerTest {
             assertThat(groupOffsets()).containsEntry(tp0, 42L).containsEntry(tp1, 0L);
         }
     }
+
+    @Nested
+    class RecordsRemovedWhileReadingAreCounted {
+        private final TaskThread task = new TaskThread();
+        private final RetentionWatch watch = new RetentionWatch(() -> admin, task, metrics);
+
+        @Test
+        void aGapAboveTheEarliestRetainedOffsetIsNotCounted() throws Exception {
+            watch.onStart(tp0, 0);
+            for (long offset = 0; offset < 10; offset++) {
+                watch.onRecord(tp0, offset);
+            }
+            watch.onRecord(tp0, 15); // compaction or transaction markers: the log still starts at 0
+            task.runNext();
+
+            assertThat(metricGroup.count(EsmMetrics.REMOVED_BY_RETENTION_EVENT_COUNT)).isZero();
+        }
+
+        @Test
+        void offsetsSkippedBecauseRetentionRemovedThemAreCounted() throws Exception {
+            watch.onStart(tp0, 20);
+            for (long offset = 20; offset < 30; offset++) {
+                watch.onRecord(tp0, offset);
+            }
+            // The partition retried past retention: its position is gone and the consumer resumes at the earliest.
+            admin.deleteRecords(Map.of(tp0, RecordsToDelete.beforeOffset(60))).all().get(30, TimeUnit.SECONDS);
+            watch.onRecord(tp0, 60);
+            watch.onRecord(tp0, 61);
+            task.runNext();
+
+            assertThat(metricGroup.count(EsmMetrics.REMOVED_BY_RETENTION_EVENT_COUNT)).isEqualTo(30);
+        }
+    }
 }

@@ -63,6 +63,22 @@ final class Deliveries {
         return dups;
     }
 
+    /**
+     * The most times one partition's received offsets went back (a restore re-sending from an earlier offset); 0
+     * means every partition was received in offset order without a repeat.
+     */
+    static int maxRewindsPerPartition(List<Line> received) {
+        Map<Integer, Long> last = new HashMap<>();
+        Map<Integer, Integer> rewinds = new HashMap<>();
+        for (Line l : received) {
+            Long before = last.put(l.partition(), l.offset());
+            if (before != null && l.offset() <= before) {
+                rewinds.merge(l.partition(), 1, Integer::sum);
+            }
+        }
+        return rewinds.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
     /** Waits until every produced offset was received; returns what was received. */
     static List<Line> awaitAll(Path file, String topic, Map<Integer, List<Long>> produced, Duration timeout)
             throws InterruptedException {

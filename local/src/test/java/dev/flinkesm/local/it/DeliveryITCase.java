@@ -2,8 +2,10 @@ package dev.flinkesm.local.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flinkesm.JobOptions;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.config.EventSourceMapping;
+import dev.flinkesm.local.FlinkRest;
 import dev.flinkesm.local.lambda.FunctionHost;
 import dev.flinkesm.local.lambda.Invocation;
 import dev.flinkesm.local.lambda.functions.RecordingFunction;
@@ -13,9 +15,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,7 +173,7 @@ class DeliveryITCase {
     }
 
     @Test
-    void aTaskFailureMidStreamLosesNothing() throws Exception {
+    void aTaskFailureMidStreamLosesNothing(@InjectClusterClient ClusterClient<?> cluster) throws Exception {
         String topic = EsmHarness.uniqueTopic("crash");
         harness.kafka.createTopic(topic, 4);
         RecordingFunction function = register("crash");
@@ -178,18 +183,24 @@ class DeliveryITCase {
         }
         EventSourceMapping mapping = harness.mapping(mappingJson("crash", "TRIM_HORIZON", 10, 0, topic));
         harness.functions.faults("crash").latency(Duration.ofMillis(5));
+        FlinkRest rest = new FlinkRest(cluster.getWebInterfaceURL());
 
-        JobClient job = harness.start(mapping, harness.fastOptions(), reports -> reports.map(new FailOnce(30)));
+        JobClient job = harness.start(mapping, harness.fastOptions(), reports -> reports.map(new FailOnce(topic, 30)));
         try {
-            Await.until(Duration.ofSeconds(90), () -> FailOnce.FAILED.get()
+            Await.until(Duration.ofSeconds(90), () -> FailOnce.thrown(topic) == 1
                             && DeliveryCheck.of(produced, function.delivered()).missing.isEmpty(),
-                    () -> "failed=" + FailOnce.FAILED.get() + " " + DeliveryCheck.of(produced, function.delivered()));
+                    () -> "failures=" + FailOnce.thrown(topic) + " " + DeliveryCheck.of(produced, function.delivered()));
+            // The fault happened: the job restarted once (the REST metric store refreshes within seconds).
+            Await.until(Duration.ofSeconds(30), () -> rest.restarts(job.getJobID()) == 1,
+                    () -> "restarts " + rest.restarts(job.getJobID()));
         } finally {
             EsmHarness.cancel(job);
         }
 
         DeliveryCheck check = DeliveryCheck.of(produced, function.delivered()).assertDelivered();
         System.out.println("task failure mid-stream: " + check);
+        assertThat(check.maxRewindsPerPartition()).as("one restore rewinds each partition at most once")
+                .isLessThanOrEqualTo(1);
     }
 
     @Test
@@ -219,6 +230,41 @@ class DeliveryITCase {
         }
 
         assertThat(produced.offsetsByPartition.values()).allSatisfy(offsets -> assertThat(offsets.get(0)).isEqualTo(50L));
+        DeliveryCheck.of(produced, function.delivered()).assertExactlyOnceInOrder();
+    }
+
+    @Test
+    void latestIsResolvedOnceSoAResubmissionBeforeTheFirstCheckpointSkipsNothing() throws Exception {
+        String topic = EsmHarness.uniqueTopic("latest-once");
+        harness.kafka.createTopic(topic, 2);
+        RecordingFunction function = register("latest-once");
+        try (Produced.Producer producer = Produced.producer(harness.kafka.bootstrapServers())) {
+            producer.fill(topic, 2, 40).flushInto(new Produced());
+        }
+        EventSourceMapping mapping = harness.mapping(mappingJson("latest-once", "LATEST", 10, 0, topic));
+        JobOptions noCheckpoint = harness.fastOptions().checkpointInterval(Duration.ofMinutes(30));
+
+        JobClient first = harness.start(mapping, noCheckpoint);
+        try {
+            Await.until(Duration.ofSeconds(30), () -> harness.committedOffsets(mapping.consumerGroupId()).size() == 2,
+                    () -> "the start was not committed: " + harness.committedOffsets(mapping.consumerGroupId()));
+        } finally {
+            EsmHarness.cancel(first); // gone before its first checkpoint, having delivered nothing
+        }
+        assertThat(function.delivered()).isEmpty();
+        Produced produced = new Produced();
+        try (Produced.Producer producer = Produced.producer(harness.kafka.bootstrapServers())) {
+            producer.fill(topic, 2, 25).flushInto(produced); // produced after the first start
+        }
+
+        JobClient again = harness.start(mapping, noCheckpoint); // resubmitted, no savepoint: LATEST resolved again
+        try {
+            Await.until(Duration.ofSeconds(30), () -> function.delivered().size() >= produced.count(),
+                    () -> "delivered " + function.delivered().size() + " of " + produced.count());
+        } finally {
+            EsmHarness.cancel(again);
+        }
+        assertThat(produced.offsetsByPartition.values()).allSatisfy(offsets -> assertThat(offsets.get(0)).isEqualTo(40L));
         DeliveryCheck.of(produced, function.delivered()).assertExactlyOnceInOrder();
     }
 
@@ -313,20 +359,31 @@ class DeliveryITCase {
         assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.FAILED);
     }
 
-    /** Throws once, after {@code after} reports: a task failure in the middle of delivery. */
+    /**
+     * Throws once per {@code key} (a test's topic), after {@code after} reports: a task failure in the middle of
+     * delivery. {@link #thrown} tells a test that its failure happened (the MiniCluster runs tasks in this JVM).
+     */
     static final class FailOnce implements org.apache.flink.api.common.functions.MapFunction<
             dev.flinkesm.delivery.DeliveryReport, dev.flinkesm.delivery.DeliveryReport> {
-        static final AtomicBoolean FAILED = new AtomicBoolean();
+        private static final Map<String, AtomicInteger> THROWN = new ConcurrentHashMap<>();
+        private final String key;
         private final int after;
         private int seen;
 
-        FailOnce(int after) {
+        FailOnce(String key, int after) {
+            this.key = key;
             this.after = after;
+            THROWN.put(key, new AtomicInteger());
+        }
+
+        static int thrown(String key) {
+            AtomicInteger count = THROWN.get(key);
+            return count == null ? 0 : count.get();
         }
 
         @Override
         public dev.flinkesm.delivery.DeliveryReport map(dev.flinkesm.delivery.DeliveryReport report) {
-            if (++seen >= after && FAILED.compareAndSet(false, true)) {
+            if (++seen >= after && THROWN.get(key).compareAndSet(0, 1)) {
                 throw new IllegalStateException("induced task failure after " + seen + " batches");
             }
             return report;

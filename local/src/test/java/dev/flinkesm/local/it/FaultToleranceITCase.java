@@ -1,6 +1,7 @@
 package dev.flinkesm.local.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,8 @@ import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.local.FlinkRest;
 import dev.flinkesm.local.lambda.Invocation;
 import dev.flinkesm.local.lambda.functions.RecordingFunction;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +83,8 @@ class FaultToleranceITCase {
 
     private enum Outage { CONNECTION_REFUSED, THROTTLED, ERRORING }
 
-    private void survives(Outage outage) throws Exception {
+    private void survives(Outage outage, ClusterClient<?> cluster) throws Exception {
+        FlinkRest rest = new FlinkRest(cluster.getWebInterfaceURL());
         String name = "outage-" + outage.name().toLowerCase().replace('_', '-');
         String topic = EsmHarness.uniqueTopic(name);
         harness.kafka.createTopic(topic, 4);
@@ -105,6 +109,9 @@ class FaultToleranceITCase {
             producer.fill(topic, 4, 100).flushInto(produced);
             Thread.sleep(FAULT_SECONDS * 1000L);
             assertThat(function.delivered()).as("nothing reaches the function during the outage").hasSize(400);
+            Await.until(Duration.ofSeconds(30), () -> rest.sourceMetric(job.getJobID(), "RetryCount") > 0,
+                    () -> "the outage made no invocation fail: RetryCount "
+                            + rest.sourceMetric(job.getJobID(), "RetryCount"));
             harness.functions.faults(name).clear();
             harness.functions.comeUp();
             awaitAll(function, produced, 60);
@@ -121,22 +128,24 @@ class FaultToleranceITCase {
     }
 
     @Test
-    void theFunctionUnreachableForAWhileLosesNothing() throws Exception {
-        survives(Outage.CONNECTION_REFUSED);
+    void theFunctionUnreachableForAWhileLosesNothing(@InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        survives(Outage.CONNECTION_REFUSED, cluster);
     }
 
     @Test
-    void throttlingForAWhileLosesNothing() throws Exception {
-        survives(Outage.THROTTLED);
+    void throttlingForAWhileLosesNothing(@InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        survives(Outage.THROTTLED, cluster);
     }
 
     @Test
-    void aFunctionErroringForAWhileLosesNothing() throws Exception {
-        survives(Outage.ERRORING);
+    void aFunctionErroringForAWhileLosesNothing(@InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        survives(Outage.ERRORING, cluster);
     }
 
     @Test
-    void aTaskFailureWhileAPartitionRetriesResumesFromTheCheckpoint() throws Exception {
+    void aTaskFailureWhileAPartitionRetriesResumesFromTheCheckpoint(@InjectClusterClient ClusterClient<?> cluster)
+            throws Exception {
+        FlinkRest rest = new FlinkRest(cluster.getWebInterfaceURL());
         String topic = EsmHarness.uniqueTopic("retrying-crash");
         harness.kafka.createTopic(topic, 4);
         RecordingFunction function = new RecordingFunction();
@@ -147,14 +156,15 @@ class FaultToleranceITCase {
             producer.fill(topic, 4, 300).flushInto(produced);
         }
         EventSourceMapping m = harness.mapping(mappingJson("retrying-crash", topic, 10, 0));
-        DeliveryITCase.FailOnce.FAILED.set(false);
 
-        JobClient job = harness.start(m, harness.fastOptions(), r -> r.map(new DeliveryITCase.FailOnce(60)));
+        JobClient job = harness.start(m, harness.fastOptions(), r -> r.map(new DeliveryITCase.FailOnce(topic, 60)));
         try {
-            Await.until(Duration.ofSeconds(60), () -> DeliveryITCase.FailOnce.FAILED.get()
+            Await.until(Duration.ofSeconds(60), () -> DeliveryITCase.FailOnce.thrown(topic) == 1
                             && function.offsetsByPartition().getOrDefault(topic + "-3", List.of()).size() >= 300,
-                    () -> "failed=" + DeliveryITCase.FailOnce.FAILED.get() + " "
+                    () -> "failures=" + DeliveryITCase.FailOnce.thrown(topic) + " "
                             + DeliveryCheck.of(produced, function.delivered()));
+            Await.until(Duration.ofSeconds(30), () -> rest.restarts(job.getJobID()) == 1,
+                    () -> "restarts " + rest.restarts(job.getJobID()));
             assertThat(function.offsetsByPartition().get(topic + "-0")).as("partition 0 is stuck at offset 50")
                     .allSatisfy(offset -> assertThat(offset).isLessThan(50));
             harness.functions.faults("retrying-crash").clear();
@@ -168,7 +178,9 @@ class FaultToleranceITCase {
     }
 
     @Test
-    void aSavepointUpgradeWithNewBatchSettingsLosesNothing(@TempDir Path savepoints) throws Exception {
+    void aSavepointUpgradeWithNewBatchSettingsLosesNothing(@TempDir Path savepoints,
+            @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        FlinkRest rest = new FlinkRest(cluster.getWebInterfaceURL());
         String topic = EsmHarness.uniqueTopic("upgrade");
         harness.kafka.createTopic(topic, 4);
         RecordingFunction function = new RecordingFunction();
@@ -191,6 +203,7 @@ class FaultToleranceITCase {
         JobClient upgraded = harness.startFromSavepoint(after, harness.fastOptions(), savepoint);
         try {
             awaitAll(function, produced, 60);
+            assertThat(rest.restores(upgraded.getJobID())).as("the upgraded job restored the savepoint").isEqualTo(1);
         } finally {
             EsmHarness.cancel(upgraded);
         }
@@ -220,6 +233,8 @@ class FaultToleranceITCase {
             }
             Await.until(Duration.ofSeconds(30), () -> function.delivered().size() >= 400, () -> "some delivered");
             harness.kafka.stop();
+            assertThatThrownBy(() -> new Socket("127.0.0.1", harness.kafka.port()).close())
+                    .as("the broker is down").isInstanceOf(ConnectException.class);
             Thread.sleep(FAULT_SECONDS * 1000L);
             harness.kafka.startAgain();
             try (Produced.Producer producer = Produced.producer(harness.kafka.bootstrapServers())) {
