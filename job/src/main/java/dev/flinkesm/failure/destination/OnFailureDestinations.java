@@ -49,17 +49,17 @@ public final class OnFailureDestinations {
                 case "sqs":
                     requireRegionAndAccount(destination, region, account);
                     return new SqsDestination(destination, resource, account,
-                            DestinationClients.sqs(region, ctx.endpointOverride(DestinationContext.SQS)));
+                            ctx.aws().sqs(region));
                 case "sns":
                     requireRegionAndAccount(destination, region, account);
                     return new SnsDestination(destination,
-                            DestinationClients.sns(region, ctx.endpointOverride(DestinationContext.SNS)));
+                            ctx.aws().sns(region));
                 case "s3":
                     if (!region.isEmpty() || !account.isEmpty() || resource.contains("/")) {
                         throw invalid(destination, "an S3 destination is a bucket ARN, arn:aws:s3:::<bucket>");
                     }
                     return new S3Destination(destination, resource, ctx.esmUuid(),
-                            DestinationClients.s3(ctx.endpointOverride(DestinationContext.S3)));
+                            ctx.aws().s3());
                 default:
                     break;
             }
