@@ -68,6 +68,7 @@ public final class EsmJob implements Callable<Integer> {
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(names = {"--endpoint", "--destination-endpoint"}, paramLabel = "SERVICE=URL",
+            converter = {EndpointServiceConverter.class, EndpointServiceConverter.Url.class},
             description = "Endpoint of an AWS service: lambda, secretsmanager, sqs, sns, s3, kafka (MSK), e.g. "
                     + "sqs=http://localhost:9324 (repeatable). Default: the AWS SDK's resolution.")
     Map<String, String> endpoints = new LinkedHashMap<>();

@@ -32,10 +32,18 @@ class JobArgumentsTest {
     }
 
     @Test
-    void anUnknownServiceIsRefused() {
+    void anUnknownServiceIsAUsageErrorNamingTheKnownOnes() {
         assertThatThrownBy(() -> JobArguments.parse("--mapping-json", MAPPING, "--endpoint", "kinesis=http://x:1"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("--endpoint kinesis=...: unknown service; one of lambda,");
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--endpoint kinesis=...: unknown service; one of lambda, secretsmanager, sqs,"
+                        + " sns, s3, kafka");
+    }
+
+    @Test
+    void anEndpointThatIsNoUrlIsRefused() {
+        assertThatThrownBy(() -> JobArguments.parse("--mapping-json", MAPPING, "--endpoint", "sqs=localhost"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("'localhost' is not an absolute URL such as http://localhost:9324");
     }
 
     @Test
