@@ -1,9 +1,9 @@
 package dev.flinkesm;
 
+import dev.flinkesm.aws.HttpClientKind;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.config.MappingValidationException;
-import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.source.RestoreOffsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +39,7 @@ public final class EsmJob implements Callable<Integer> {
         String json;
     }
 
-    @Option(names = "--lambda-endpoint",
-            description = "Lambda endpoint URL. Default: the AWS SDK's resolution (AWS_ENDPOINT_URL_LAMBDA, ...).")
+    @Option(names = "--lambda-endpoint", description = "The same as --endpoint lambda=URL.")
     String lambdaEndpoint;
 
     @Option(names = "--parallelism", description = "Source parallelism; at most the partition count is useful.")
@@ -69,7 +68,7 @@ public final class EsmJob implements Callable<Integer> {
 
     @Option(names = "--http-client", defaultValue = "CRT",
             description = "The SDK HTTP client for invocations: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    LambdaClientFactory.HttpClientKind httpClient;
+    HttpClientKind httpClient;
 
     @Option(names = "--restore-offsets", defaultValue = "LATER",
             description = "Where a restored partition starts: LATER (default) of its checkpointed offset and the "
@@ -80,12 +79,14 @@ public final class EsmJob implements Callable<Integer> {
     @Option(names = "--kafka-property", description = "Extra Kafka consumer property, key=value (repeatable).")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-    @Option(names = "--destination-endpoint",
-            description = "Endpoint for an on-failure destination service, e.g. sqs=http://localhost:9324 "
-                    + "(repeatable). Default: the AWS SDK's resolution.")
-    Map<String, String> destinationEndpoints = new LinkedHashMap<>();
+    @Option(names = {"--endpoint", "--destination-endpoint"}, paramLabel = "SERVICE=URL",
+            converter = {EndpointServiceConverter.class, EndpointServiceConverter.Url.class},
+            description = "Endpoint of an AWS service: lambda, secretsmanager, sqs, sns, s3, kafka (MSK), e.g. "
+                    + "sqs=http://localhost:9324 (repeatable). Default: the AWS SDK's resolution.")
+    Map<String, String> endpoints = new LinkedHashMap<>();
 
     public static void main(String[] args) {
+        args = ManagedFlinkProperties.argsOr(args); // no arguments on Managed Service for Apache Flink
         int exit = new CommandLine(new EsmJob()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         if (exit != 0) {
             System.exit(exit);
@@ -124,7 +125,7 @@ public final class EsmJob implements Callable<Integer> {
                 .httpClient(httpClient)
                 .restoreOffsets(restoreOffsets);
         options.kafkaProperties.putAll(kafkaProperties);
-        options.destinationEndpoints.putAll(destinationEndpoints);
+        endpoints.forEach(options::endpoint);
         return options;
     }
 }

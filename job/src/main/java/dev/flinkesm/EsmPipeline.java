@@ -1,5 +1,6 @@
 package dev.flinkesm;
 
+import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.failure.Backoff;
@@ -63,8 +64,9 @@ public final class EsmPipeline {
             env.enableCheckpointing(options.checkpointInterval.toMillis());
         }
         Properties kafka = KafkaClientProperties.common(mapping, mapping.bootstrapServers().orElse(""), options);
+        AwsClients aws = options.aws();
         String bootstrapServers = mapping.bootstrapServers().orElseGet(() -> MskBootstrapServers.lookup(
-                mapping.eventSourceArn().orElseThrow(), kafka, null));
+                mapping.eventSourceArn().orElseThrow(), kafka, aws));
         kafka.setProperty("bootstrap.servers", bootstrapServers);
         KafkaEventEncoder encoder = new KafkaEventEncoder(
                 mapping.isMsk() ? EventSourceKind.MSK : EventSourceKind.SELF_MANAGED,
@@ -96,15 +98,15 @@ public final class EsmPipeline {
         DeliverySettings settings = new DeliverySettings(
                 new BatchLimits(mapping.batchSize(), mapping.maximumBatchingWindow()),
                 encoder,
-                new LambdaClientFactory(mapping.functionName(), options.lambdaEndpoint,
-                        options.maxConcurrentInvocations, options.invokeTimeout, options.httpClient),
+                new LambdaClientFactory(mapping.functionName(), aws, options.maxConcurrentInvocations,
+                        options.invokeTimeout),
                 new Backoff(options.retryInitialBackoff, options.retryMaxBackoff),
                 options.maxConcurrentInvocations,
                 mapping.consumerGroupId(),
                 admin,
                 FailurePolicy.of(mapping),
                 mapping.onFailureDestination().orElse(null),
-                new DestinationContext(mapping.uuid(), kafka, options.destinationEndpoints),
+                new DestinationContext(mapping.uuid(), kafka, aws),
                 options.restoreOffsets)
                 .maxBufferedBytes(options.maxBufferedBytes)
                 .offsetGapsExpected(!mapping.filterPatterns().isEmpty());

@@ -1,5 +1,8 @@
 package dev.flinkesm;
 
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
+import dev.flinkesm.aws.HttpClientKind;
 import dev.flinkesm.failure.Backoff;
 import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.source.DeliverySettings;
@@ -13,16 +16,13 @@ import java.util.Map;
  * concurrency) or that only exist off AWS (an explicit Lambda endpoint, extra Kafka client properties).
  */
 public final class JobOptions {
-    /** Explicit Lambda endpoint; null: the SDK's standard resolution (AWS_ENDPOINT_URL_LAMBDA, ...). */
-    public String lambdaEndpoint;
-
     public int maxConcurrentInvocations = DeliverySettings.DEFAULT_MAX_CONCURRENT_INVOCATIONS;
     /** Bytes of records each reader (subtask) holds at most: waiting, in flight and retrying. */
     public long maxBufferedBytes = DeliverySettings.DEFAULT_MAX_BUFFERED_BYTES;
     public Duration retryInitialBackoff = Backoff.DEFAULT_INITIAL;
     public Duration retryMaxBackoff = Backoff.DEFAULT_MAX;
     public Duration invokeTimeout = LambdaClientFactory.DEFAULT_INVOKE_TIMEOUT;
-    public LambdaClientFactory.HttpClientKind httpClient = LambdaClientFactory.HttpClientKind.CRT;
+    public HttpClientKind httpClient = HttpClientKind.CRT;
     /** Used when the cluster's configuration does not enable checkpointing itself. */
     public Duration checkpointInterval = Duration.ofSeconds(10);
     /** Where a restored partition starts; {@link RestoreOffsets#CHECKPOINT} for a deliberate rewind. */
@@ -31,12 +31,37 @@ public final class JobOptions {
     public int parallelism;
     /** Extra Kafka consumer properties (e.g. fetch tuning); they cannot override what delivery relies on. */
     public final Map<String, String> kafkaProperties = new LinkedHashMap<>();
-    /** Explicit endpoints for on-failure destination services ({@code sqs}, {@code sns}, {@code s3}). */
-    public final Map<String, String> destinationEndpoints = new LinkedHashMap<>();
+    /** Explicit endpoints per AWS service ({@code --endpoint}); a service not here: the SDK's standard resolution. */
+    private final Map<AwsService, String> endpoints = new LinkedHashMap<>();
 
+    /** {@code --lambda-endpoint URL}: the same as {@code endpoint("lambda", URL)}. */
     public JobOptions lambdaEndpoint(String endpoint) {
-        this.lambdaEndpoint = endpoint;
+        return endpoint(AwsService.LAMBDA.optionName(), endpoint);
+    }
+
+    /**
+     * {@code --endpoint SERVICE=URL}; a null URL clears it.
+     *
+     * @throws IllegalArgumentException for an unknown service or a URL that is not absolute
+     */
+    public JobOptions endpoint(String service, String url) {
+        AwsService s = AwsService.named(service);
+        if (url == null) {
+            endpoints.remove(s);
+        } else {
+            AwsClients.standard().withEndpoint(s, url); // validates the URL
+            endpoints.put(s, url.trim());
+        }
         return this;
+    }
+
+    /** The clients these options ask for: endpoints and HTTP client. */
+    public AwsClients aws() {
+        AwsClients aws = AwsClients.standard().withHttpClient(httpClient);
+        for (Map.Entry<AwsService, String> e : endpoints.entrySet()) {
+            aws = aws.withEndpoint(e.getKey(), e.getValue());
+        }
+        return aws;
     }
 
     public JobOptions backoff(Duration initial, Duration max) {
@@ -65,7 +90,7 @@ public final class JobOptions {
         return this;
     }
 
-    public JobOptions httpClient(LambdaClientFactory.HttpClientKind kind) {
+    public JobOptions httpClient(HttpClientKind kind) {
         this.httpClient = kind;
         return this;
     }

@@ -1,5 +1,7 @@
 package dev.flinkesm.security;
 
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.config.SourceAccessType;
 import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.ReasonCode;
@@ -27,13 +29,19 @@ public final class EsmSecretsConfigProvider implements ConfigProvider {
     /** The provider's name in {@code config.providers}. */
     public static final String NAME = "esm";
 
-    private final SecretSources sources;
+    /**
+     * Parameter with the explicit Secrets Manager endpoint ({@code --endpoint secretsmanager=URL}): set only then,
+     * and never an entry index, since it has no dot.
+     */
+    public static final String SECRETS_MANAGER_ENDPOINT = "secretsmanager-endpoint";
+
+    private SecretSources sources; // null until configure() when not given: its endpoint is a parameter
     private final Map<String, String> uris = new HashMap<>();
     private final Map<String, SourceAccessType> types = new HashMap<>();
     private final Map<String, Map<String, String>> read = new HashMap<>();
 
     public EsmSecretsConfigProvider() {
-        this(SecretSources.standard());
+        this(null);
     }
 
     EsmSecretsConfigProvider(SecretSources sources) {
@@ -47,6 +55,11 @@ public final class EsmSecretsConfigProvider implements ConfigProvider {
 
     @Override
     public void configure(Map<String, ?> configs) {
+        if (sources == null) {
+            Object endpoint = configs.get(SECRETS_MANAGER_ENDPOINT);
+            sources = SecretSources.standard(AwsClients.standard()
+                    .withEndpoint(AwsService.SECRETS_MANAGER, endpoint == null ? null : endpoint.toString()));
+        }
         configs.forEach((name, value) -> {
             int dot = name.indexOf('.');
             if (dot < 0 || value == null) {

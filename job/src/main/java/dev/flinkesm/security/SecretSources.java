@@ -1,5 +1,6 @@
 package dev.flinkesm.security;
 
+import dev.flinkesm.aws.AwsClients;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +12,9 @@ final class SecretSources {
         this.sources = sources;
     }
 
-    static SecretSources standard() {
+    static SecretSources standard(AwsClients aws) {
         return new SecretSources(
-                List.of(new SecretsManagerSecretSource(), new FileSecretSource(), new EnvSecretSource()));
+                List.of(new SecretsManagerSecretSource(aws), new FileSecretSource(), new EnvSecretSource()));
     }
 
     Map<String, String> read(String uri) {

@@ -1,35 +1,28 @@
 package dev.flinkesm.security;
 
-import java.net.URI;
+import dev.flinkesm.aws.AwsClients;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /**
- * A Secrets Manager secret ARN, read with {@code GetSecretValue} (AWSCURRENT). Same conventions as the Lambda client:
- * the region from the ARN, the default credentials chain, and the SDK's standard endpoint settings
- * ({@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL}, their system properties, the shared config).
+ * A Secrets Manager secret ARN, read with {@code GetSecretValue} (AWSCURRENT), with the client {@link AwsClients}
+ * builds in the ARN's region ({@code --endpoint secretsmanager=URL}, else {@code AWS_ENDPOINT_URL_SECRETS_MANAGER},
+ * {@code AWS_ENDPOINT_URL}, their system properties, the shared config).
  */
 final class SecretsManagerSecretSource implements SecretSource {
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\\d{12}:secret:.+");
 
-    private final URI endpointOverride; // null: the SDK's resolution
+    private final AwsClients aws;
 
-    SecretsManagerSecretSource() {
-        this(null);
-    }
-
-    SecretsManagerSecretSource(URI endpointOverride) {
-        this.endpointOverride = endpointOverride;
+    SecretsManagerSecretSource(AwsClients aws) {
+        this.aws = aws;
     }
 
     @Override
@@ -43,15 +36,7 @@ final class SecretsManagerSecretSource implements SecretSource {
         if (!arn.matches()) {
             throw new SecretUnreadableException("not a Secrets Manager secret ARN");
         }
-        SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .region(Region.of(arn.group(1)))
-                .overrideConfiguration(c -> c.putAdvancedOption(
-                        SdkAdvancedClientOption.USER_AGENT_SUFFIX, "flink-lambda-esm"));
-        if (endpointOverride != null) {
-            builder.endpointOverride(endpointOverride);
-        }
-        try (SecretsManagerClient client = builder.build()) {
+        try (SecretsManagerClient client = aws.secretsManager(Region.of(arn.group(1)))) {
             GetSecretValueResponse response = client.getSecretValue(r -> r.secretId(uri));
             if (response.secretString() != null) {
                 return SecretJson.parse(response.secretString());

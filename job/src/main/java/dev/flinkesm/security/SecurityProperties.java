@@ -31,6 +31,14 @@ public final class SecurityProperties {
 
     /** The settings, or an empty map when the mapping leaves security to the cluster's defaults. */
     public static Map<String, String> of(EventSourceMapping mapping) {
+        return of(mapping, null);
+    }
+
+    /**
+     * @param secretsManagerEndpoint explicit Secrets Manager endpoint for the secret provider; null: the SDK's
+     *     resolution on the machine that reads the secret
+     */
+    public static Map<String, String> of(EventSourceMapping mapping, String secretsManagerEndpoint) {
         Map<String, String> p = new LinkedHashMap<>();
         List<SourceAccessConfiguration> entries = mapping.sourceAccessConfigurations();
         boolean tls = false;
@@ -73,6 +81,10 @@ public final class SecurityProperties {
             p.put("sasl.client.callback.handler.class", "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
         }
         if (provider) {
+            if (secretsManagerEndpoint != null) {
+                p.put("config.providers." + EsmSecretsConfigProvider.NAME + ".param."
+                        + EsmSecretsConfigProvider.SECRETS_MANAGER_ENDPOINT, secretsManagerEndpoint);
+            }
             p.put("config.providers", EsmSecretsConfigProvider.NAME);
             p.put("config.providers." + EsmSecretsConfigProvider.NAME + ".class",
                     EsmSecretsConfigProvider.class.getName());

@@ -1,6 +1,7 @@
 package dev.flinkesm.source;
 
 import dev.flinkesm.JobOptions;
+import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.security.SecurityProperties;
 import java.util.Map;
@@ -35,7 +36,9 @@ public final class KafkaClientProperties {
                 properties.setProperty(k, v);
             }
         });
-        security(mapping, options.kafkaProperties).forEach((k, v) -> {
+        String secretsManager = options.aws().endpointOverride(AwsService.SECRETS_MANAGER)
+                .map(Object::toString).orElse(null);
+        security(mapping, options.kafkaProperties, secretsManager).forEach((k, v) -> {
             if (options.kafkaProperties.containsKey(k)) {
                 throw new IllegalArgumentException("ESM_CONFIG_NOT_VALID: --kafka-property " + k + " conflicts with"
                         + " the mapping's SourceAccessConfigurations, which set it; remove the property");
@@ -51,8 +54,9 @@ public final class KafkaClientProperties {
      * authentication, unless {@code --kafka-property security.protocol=...} asks for the cluster's unauthenticated
      * (TLS or plaintext) access instead.
      */
-    private static Map<String, String> security(EventSourceMapping mapping, Map<String, String> user) {
-        Map<String, String> security = SecurityProperties.of(mapping);
+    private static Map<String, String> security(
+            EventSourceMapping mapping, Map<String, String> user, String secretsManagerEndpoint) {
+        Map<String, String> security = SecurityProperties.of(mapping, secretsManagerEndpoint);
         if ("AWS_MSK_IAM".equals(security.get("sasl.mechanism"))
                 && user.containsKey(SecurityProperties.SECURITY_PROTOCOL)) {
             LOG.info("MSK mapping without a secret: using security.protocol={} as given instead of IAM"

@@ -1,6 +1,7 @@
 package dev.flinkesm.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flinkesm.aws.AwsClients;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.net.URI;
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -18,16 +19,16 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * An Amazon MSK mapping names its cluster ({@code EventSourceArn}); Lambda asks MSK for the brokers. So does this,
  * once when the job is built: MSK's {@code GetBootstrapBrokers} ({@code GET /v1/clusters/{arn}/bootstrap-brokers}),
  * SigV4-signed with the default credentials chain, in the ARN's region, picking the broker string of the mapping's
  * authentication (IAM, SCRAM, mTLS). The SDK's MSK client is not published at the pinned SDK version, so this makes
- * the one call with the SDK's own signer and HTTP client. Endpoint: {@code AWS_ENDPOINT_URL_KAFKA},
- * {@code AWS_ENDPOINT_URL} (or their {@code aws.endpointUrl...} system properties), else MSK's regional endpoint.
+ * the one call with the SDK's own signer and HTTP client; {@link AwsClients#kafkaEndpoint} resolves the endpoint by
+ * the SDK's rules.
  */
 public final class MskBootstrapServers {
     private static final Pattern CLUSTER_ARN = Pattern.compile("^arn:(aws[a-zA-Z-]*):kafka:([a-z0-9-]+):.*");
@@ -36,20 +37,18 @@ public final class MskBootstrapServers {
     private MskBootstrapServers() {}
 
     /**
-     * @param endpointOverride null: the standard endpoint settings
      * @throws IllegalArgumentException with an {@code ESM_CONFIG_NOT_VALID} message if there is none to use
      */
-    public static String lookup(String clusterArn, Properties clientSettings, URI endpointOverride) {
+    public static String lookup(String clusterArn, Properties clientSettings, AwsClients aws) {
         Matcher arn = CLUSTER_ARN.matcher(clusterArn);
         if (!arn.matches()) {
             throw new IllegalArgumentException("ESM_CONFIG_NOT_VALID: EventSourceArn " + clusterArn
                     + " is not an Amazon MSK cluster ARN");
         }
         String region = arn.group(2);
-        URI endpoint = endpointOverride != null ? endpointOverride : endpoint(arn.group(1), region);
         JsonNode brokers;
         try {
-            brokers = getBootstrapBrokers(endpoint, region, clusterArn);
+            brokers = getBootstrapBrokers(aws, aws.kafkaEndpoint(Region.of(region)), region, clusterArn);
         } catch (Exception e) {
             throw new IllegalArgumentException("ESM_CONFIG_NOT_VALID: the brokers of EventSourceArn " + clusterArn
                     + " cannot be looked up: " + e.getMessage(), e);
@@ -57,24 +56,31 @@ public final class MskBootstrapServers {
         return choose(brokers, clientSettings, clusterArn);
     }
 
-    private static JsonNode getBootstrapBrokers(URI endpoint, String region, String clusterArn) throws Exception {
+    private static JsonNode getBootstrapBrokers(AwsClients aws, URI endpoint, String region, String clusterArn)
+            throws Exception {
         SdkHttpRequest request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.GET)
                 .uri(endpoint)
                 .encodedPath("/v1/clusters/" + URLEncoder.encode(clusterArn, StandardCharsets.UTF_8)
                         + "/bootstrap-brokers")
                 .putHeader("Accept", "application/json")
+                .putHeader("User-Agent", AwsClients.USER_AGENT)
                 .build();
         AwsCredentialsIdentity credentials;
-        try (DefaultCredentialsProvider provider = DefaultCredentialsProvider.builder().build()) {
+        AwsCredentialsProvider provider = aws.credentials();
+        try {
             credentials = provider.resolveCredentials();
+        } finally {
+            if (provider instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
                 .identity(credentials)
                 .request(request)
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kafka")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-        try (SdkHttpClient http = UrlConnectionHttpClient.builder().build()) {
+        try (SdkHttpClient http = aws.syncHttp()) {
             ExecutableHttpRequest call = http.prepareRequest(
                     HttpExecuteRequest.builder().request(signed.request()).build());
             HttpExecuteResponse response = call.call();
@@ -118,18 +124,5 @@ public final class MskBootstrapServers {
                     + "SourceAccessConfigurations");
         }
         return servers;
-    }
-
-    /** The SDK's endpoint settings for the service id "Kafka", else MSK's regional endpoint. */
-    static URI endpoint(String partition, String region) {
-        for (String value : new String[] {
-            System.getProperty("aws.endpointUrlKafka"), System.getenv("AWS_ENDPOINT_URL_KAFKA"),
-            System.getProperty("aws.endpointUrl"), System.getenv("AWS_ENDPOINT_URL")}) {
-            if (value != null && !value.isBlank()) {
-                return URI.create(value);
-            }
-        }
-        String domain = partition.equals("aws-cn") ? "amazonaws.com.cn" : "amazonaws.com";
-        return URI.create("https://kafka." + region + "." + domain);
     }
 }

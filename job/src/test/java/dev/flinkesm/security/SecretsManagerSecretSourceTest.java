@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -59,9 +61,14 @@ class SecretsManagerSecretSourceTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    private static SecretsManagerSecretSource local() {
+        return new SecretsManagerSecretSource(
+                AwsClients.standard().withEndpoint(AwsService.SECRETS_MANAGER, endpoint().toString()));
+    }
+
     @Test
     void readsTheSecretStringSignedForTheArnsRegion() {
-        assertThat(new SecretsManagerSecretSource(endpoint()).read(ARN))
+        assertThat(local().read(ARN))
                 .containsEntry("username", "alice").containsEntry("password", "s3cr3t");
         assertThat(targets).contains("secretsmanager.GetSecretValue");
         assertThat(authorizations.get(authorizations.size() - 1)).contains("/eu-west-1/secretsmanager/");
@@ -71,7 +78,7 @@ class SecretsManagerSecretSourceTest {
     void followsTheSdksStandardEndpointSetting() {
         System.setProperty("aws.endpointUrlSecretsManager", endpoint().toString());
         try {
-            assertThat(new SecretsManagerSecretSource().read(ARN)).containsEntry("username", "alice");
+            assertThat(new SecretsManagerSecretSource(AwsClients.standard()).read(ARN)).containsEntry("username", "alice");
         } finally {
             System.clearProperty("aws.endpointUrlSecretsManager");
         }
@@ -79,7 +86,7 @@ class SecretsManagerSecretSourceTest {
 
     @Test
     void aMissingSecretIsReportedByItsErrorCode() {
-        assertThatThrownBy(() -> new SecretsManagerSecretSource(endpoint())
+        assertThatThrownBy(() -> local()
                 .read("arn:aws:secretsmanager:eu-west-1:123456789012:secret:gone-XyZ123"))
                 .isInstanceOf(SecretUnreadableException.class)
                 .hasMessage("secret cannot be read (ResourceNotFoundException, HTTP 400)");
@@ -87,8 +94,17 @@ class SecretsManagerSecretSourceTest {
 
     @Test
     void anythingButASecretArnIsRefused() {
-        assertThatThrownBy(() -> new SecretsManagerSecretSource(endpoint())
+        assertThatThrownBy(() -> local()
                 .read("arn:aws:kafka:eu-west-1:123456789012:cluster/x/y"))
                 .hasMessage("not a Secrets Manager secret ARN");
+    }
+
+    @Test
+    void theKafkaSecretProviderReadsThroughTheEndpointTheJobWasGiven() {
+        EsmSecretsConfigProvider provider = new EsmSecretsConfigProvider();
+        provider.configure(java.util.Map.of("0.uri", ARN, "0.type", "BASIC_AUTH",
+                EsmSecretsConfigProvider.SECRETS_MANAGER_ENDPOINT, endpoint().toString()));
+        assertThat(provider.get("0", java.util.Set.of("jaas")).data().get("jaas"))
+                .contains("username=\"alice\"");
     }
 }

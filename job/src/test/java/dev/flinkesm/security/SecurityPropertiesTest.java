@@ -132,4 +132,14 @@ class SecurityPropertiesTest {
         Class.forName("software.amazon.msk.auth.iam.IAMLoginModule");
         Class.forName("software.amazon.msk.auth.iam.IAMClientCallbackHandler");
     }
+
+    @Test
+    void anExplicitSecretsManagerEndpointReachesTheSecretProviderAsAParameter() {
+        Properties p = KafkaClientProperties.common(selfManaged("[" + entry("BASIC_AUTH", ARN) + "]"), "b:9096",
+                new JobOptions().endpoint("secretsmanager", "http://127.0.0.1:4566"));
+        assertThat(p).containsEntry("config.providers.esm.param." + EsmSecretsConfigProvider.SECRETS_MANAGER_ENDPOINT,
+                "http://127.0.0.1:4566");
+        assertThat(KafkaClientProperties.common(selfManaged("[" + entry("BASIC_AUTH", ARN) + "]"), "b:9096",
+                new JobOptions()).stringPropertyNames()).noneMatch(k -> k.endsWith("secretsmanager-endpoint"));
+    }
 }

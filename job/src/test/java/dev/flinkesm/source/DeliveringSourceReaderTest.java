@@ -3,6 +3,7 @@ package dev.flinkesm.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.delivery.DeliveryReport;
 import dev.flinkesm.delivery.EngineFixture;
@@ -76,7 +77,7 @@ class DeliveringSourceReaderTest {
                 new LambdaClientFactory("fn", "http://127.0.0.1:9", 4, Duration.ofSeconds(5)),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 4, "group",
                 unreachableBroker(), new FailurePolicy(-1, -1, false, false, false), null,
-                new DestinationContext("uuid", new Properties(), Map.of()), RestoreOffsets.CHECKPOINT);
+                new DestinationContext("uuid", new Properties(), AwsClients.standard()), RestoreOffsets.CHECKPOINT);
         reader = new DeliveringSourceReader(kafka, new Context(), settings, invoker, clock,
                 new WakeUpTimer.Scheduler() {
                     @Override

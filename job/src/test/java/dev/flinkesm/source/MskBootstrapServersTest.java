@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -46,8 +47,8 @@ class MskBootstrapServersTest {
         server.stop(0);
     }
 
-    private static URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    private static AwsClients endpoint() {
+        return AwsClients.standard().withEndpoint(AwsService.KAFKA, "http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     private static Properties security(String... keyValues) {
@@ -80,14 +81,11 @@ class MskBootstrapServersTest {
                 .hasMessageStartingWith("ESM_CONFIG_NOT_VALID: EventSourceArn " + ARN + " has no IAM bootstrap brokers");
     }
 
-    @Test
-    void theStandardEndpointIsMsksRegionalOne() {
-        assertThat(MskBootstrapServers.endpoint("aws", "eu-west-1")).hasToString("https://kafka.eu-west-1.amazonaws.com");
-    }
 
     @Test
     void anUnreachableServiceIsAConfigErrorNamingTheCluster() {
-        assertThatThrownBy(() -> MskBootstrapServers.lookup(ARN, security(), URI.create("http://127.0.0.1:1")))
+        assertThatThrownBy(() -> MskBootstrapServers.lookup(ARN, security(),
+                AwsClients.standard().withEndpoint(AwsService.KAFKA, "http://127.0.0.1:1")))
                 .hasMessageStartingWith("ESM_CONFIG_NOT_VALID: the brokers of EventSourceArn " + ARN);
     }
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flinkesm.deploy.MonitoredMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -130,6 +132,12 @@ class EsmCommandITCase {
             Thread.sleep(500);
         }
         assertThat(invoked).as("InvokedEventCount of %s", uuid).isEqualTo(delivered);
+
+        // Every series deploy/'s Grafana dashboard and Prometheus alert rules query is in the running job's scrape.
+        Set<MonitoredMetrics.Series> monitored = MonitoredMetrics.of(env.repo);
+        String scrape = env.prometheus();
+        assertThat(monitored).hasSizeGreaterThan(15).allSatisfy(series ->
+                assertThat(series.isIn(scrape)).as("%s in the scrape of a running mapping", series).isTrue());
 
         delete(uuid);
         LocalEnvironment.Result gone = env.esm("get", "--uuid", uuid);

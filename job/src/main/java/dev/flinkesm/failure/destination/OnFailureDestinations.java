@@ -48,13 +48,13 @@ public final class OnFailureDestinations {
                 return new KafkaTopicDestination(address.name(), ctx.kafkaProducerProperties());
             case SQS:
                 return new SqsDestination(address.address(), address.name(), address.account(),
-                        DestinationClients.sqs(address.region(), ctx.endpointOverride(DestinationContext.SQS)));
+                        ctx.aws().sqs(address.region()));
             case SNS:
                 return new SnsDestination(address.address(),
-                        DestinationClients.sns(address.region(), ctx.endpointOverride(DestinationContext.SNS)));
+                        ctx.aws().sns(address.region()));
             case S3:
                 return new S3Destination(address.address(), address.name(), ctx.esmUuid(),
-                        DestinationClients.s3(ctx.endpointOverride(DestinationContext.S3)));
+                        ctx.aws().s3());
             default:
                 throw new IllegalStateException("unhandled destination kind " + address.kind());
         }

@@ -3,7 +3,7 @@ package dev.flinkesm.failure.destination;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
+import dev.flinkesm.aws.AwsClients;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class OnFailureDestinationsTest {
 
-    private static final DestinationContext NO_KAFKA = new DestinationContext("uuid", new Properties(), Map.of());
+    private static final DestinationContext NO_KAFKA = 
+            new DestinationContext("uuid", new Properties(), AwsClients.standard());
 
     @BeforeAll
     static void credentials() {
@@ -52,7 +53,7 @@ class OnFailureDestinationsTest {
         Properties source = new Properties();
         source.setProperty("bootstrap.servers", "127.0.0.1:1");
         try (OnFailureDestination d = OnFailureDestinations.create("kafka://failed-records",
-                new DestinationContext("uuid", source, Map.of()))) {
+                new DestinationContext("uuid", source, AwsClients.standard()))) {
             assertThat(d).isInstanceOf(KafkaTopicDestination.class);
             assertThat(d.destination()).isEqualTo("kafka://failed-records");
         }

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,7 @@ class S3DestinationTest {
 
     private static OnFailureDestination destination(String bucket, String s3Endpoint) {
         return OnFailureDestinations.create("arn:aws:s3:::" + bucket,
-                new DestinationContext(ESM_UUID, new Properties(), Map.of(DestinationContext.S3, s3Endpoint)));
+                new DestinationContext(ESM_UUID, new Properties(), AwsClients.standard().withEndpoint(AwsService.S3, s3Endpoint)));
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -94,7 +96,7 @@ class SnsDestinationTest {
 
     private static OnFailureDestination destination(String topicArn, String snsEndpoint) {
         return OnFailureDestinations.create(topicArn,
-                new DestinationContext("esm-uuid", new Properties(), Map.of(DestinationContext.SNS, snsEndpoint)));
+                new DestinationContext("esm-uuid", new Properties(), AwsClients.standard().withEndpoint(AwsService.SNS, snsEndpoint)));
     }
 
     @Test

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,7 @@ class SqsDestinationTest {
 
     private static OnFailureDestination destination(String queue, String sqsEndpoint) {
         return OnFailureDestinations.create("arn:aws:sqs:us-east-1:" + ACCOUNT + ":" + queue,
-                new DestinationContext("esm-uuid", new Properties(), Map.of(DestinationContext.SQS, sqsEndpoint)));
+                new DestinationContext("esm-uuid", new Properties(), AwsClients.standard().withEndpoint(AwsService.SQS, sqsEndpoint)));
     }
 
     private static List<Message> receive(String queue) {

@@ -3,6 +3,7 @@ package dev.flinkesm.local.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkesm.invoke.InvokeResult;
+import dev.flinkesm.aws.HttpClientKind;
 import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.invoke.LambdaInvoker;
 import dev.flinkesm.local.lambda.functions.AlwaysFails;
@@ -36,10 +37,10 @@ class LambdaInvokerAgainstHostTest {
     }
 
     private static LambdaInvoker invoker(String function) {
-        return invoker(function, LambdaClientFactory.HttpClientKind.CRT);
+        return invoker(function, HttpClientKind.CRT);
     }
 
-    private static LambdaInvoker invoker(String function, LambdaClientFactory.HttpClientKind http) {
+    private static LambdaInvoker invoker(String function, HttpClientKind http) {
         return new LambdaClientFactory(function, host.endpoint().toString(), 8, Duration.ofSeconds(10), http)
                 .createInvoker();
     }
@@ -48,8 +49,8 @@ class LambdaInvokerAgainstHostTest {
             "{\"eventSource\":\"SelfManagedKafka\",\"bootstrapServers\":\"b:9092\",\"records\":{}}".getBytes();
 
     @ParameterizedTest
-    @EnumSource(LambdaClientFactory.HttpClientKind.class)
-    void eachKindOfAnswerBecomesItsResultWithEitherHttpClient(LambdaClientFactory.HttpClientKind http)
+    @EnumSource(HttpClientKind.class)
+    void eachKindOfAnswerBecomesItsResultWithEitherHttpClient(HttpClientKind http)
             throws Exception {
         try (LambdaInvoker quick = invoker("quick", http); LambdaInvoker fails = invoker("fails", http);
                 LambdaInvoker missing = invoker("missing", http)) {
@@ -64,8 +65,8 @@ class LambdaInvokerAgainstHostTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LambdaClientFactory.HttpClientKind.class)
-    void aRefusedConnectionIsAFailureWithoutResponse(LambdaClientFactory.HttpClientKind http) throws Exception {
+    @EnumSource(HttpClientKind.class)
+    void aRefusedConnectionIsAFailureWithoutResponse(HttpClientKind http) throws Exception {
         try (LambdaInvoker nowhere = new LambdaClientFactory("quick", "http://127.0.0.1:1", 8, Duration.ofSeconds(10),
                 http).createInvoker()) {
             InvokeResult refused = nowhere.invoke(EVENT).get();
