@@ -218,6 +218,34 @@ public final class FlinkRest {
         return find("/jobs/" + jobId + "/exceptions").orElseGet(JSON::createObjectNode);
     }
 
+    /**
+     * The values of the metrics named {@code name} (any scope prefix: subtask index, operator) under a metrics
+     * path such as {@code /jobs/J/vertices/V/metrics} (task metrics) or {@code /jobs/J/vertices/V/jm-operator-metrics}
+     * (the split enumerator's, on the JobManager). Empty when Flink has none (yet): its metric fetcher refreshes
+     * every 10 s by default.
+     */
+    public List<String> metricValues(String path, String name) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode metric : find(path).orElseGet(JSON::createArrayNode)) {
+            String id = metric.path("id").asText();
+            if (id.equals(name) || id.endsWith("." + name)) {
+                ids.add(id);
+            }
+        }
+        List<String> values = new java.util.ArrayList<>();
+        if (ids.isEmpty()) {
+            return values;
+        }
+        String query = ids.stream().map(id -> java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining(","));
+        for (JsonNode metric : find(path + "?get=" + query).orElseGet(JSON::createArrayNode)) {
+            if (metric.hasNonNull("value")) {
+                values.add(metric.path("value").asText());
+            }
+        }
+        return values;
+    }
+
     /** The external path of the job's latest completed checkpoint, if Flink still knows it. */
     public Optional<String> latestCheckpoint(String jobId) {
         return find("/jobs/" + jobId + "/checkpoints")

@@ -55,6 +55,7 @@ public final class EsmMetrics {
     private final Histogram invokeDuration;
     private final Histogram batchSize;
     private final Map<String, Long> lagByPartition = new HashMap<>();
+    private final ProcessingResult processingResult;
 
     public EsmMetrics(MetricGroup group) {
         this.group = group;
@@ -73,6 +74,17 @@ public final class EsmMetrics {
         this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
         group.gauge(MAX_OFFSET_LAG, () -> lagByPartition.values().stream().mapToLong(Long::longValue).max().orElse(0));
         group.gauge(SUM_OFFSET_LAG, () -> lagByPartition.values().stream().mapToLong(Long::longValue).sum());
+        this.processingResult = new ProcessingResult(group);
+    }
+
+    /** This subtask's {@code LastProcessingResult} becomes {@code PROBLEM: <problem>} ({@link ProcessingResult}). */
+    public void reportProblem(String problem) {
+        processingResult.report(problem);
+    }
+
+    /** This subtask's {@code LastProcessingResult} becomes {@code OK}. */
+    public void clearProblem() {
+        processingResult.clear();
     }
 
     public void registerReaderGauges(LongSupplier inFlightBatches, LongSupplier stalledPartitions, LongSupplier buffered) {

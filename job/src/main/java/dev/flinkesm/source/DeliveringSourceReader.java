@@ -5,6 +5,7 @@ import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.batch.PartitionBatcher;
 import dev.flinkesm.failure.Decision;
 import dev.flinkesm.failure.OutcomeClassifier;
+import dev.flinkesm.failure.Problems; // status:
 import dev.flinkesm.failure.destination.FailedBatch;
 import dev.flinkesm.failure.destination.FailureCondition;
 import dev.flinkesm.failure.destination.OnFailureDestination;
@@ -251,6 +252,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
                 break;
             case RETRY:
                 metrics.recordFailedInvoke(rest);
+                metrics.reportProblem(Problems.functionCallFailed(decision.reason())); // status:
                 scheduleRetry(partition, partition.head(), decision);
                 break;
             case BISECT:
@@ -293,6 +295,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private void onDelivered(PartitionState partition, Batch batch, int records) {
         partition.completeHead(records, settings.encoder());
         metrics.recordInvoked(records);
+        if (partitionOrder.stream().noneMatch(p -> p.failing)) metrics.clearProblem(); // status:
         reports.add(new DeliveryReport(batch.topic(), batch.partition(), batch.firstOffset(),
                 batch.records().get(records - 1).offset(), records, batch.attempts()));
     }
