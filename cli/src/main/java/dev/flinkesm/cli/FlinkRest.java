@@ -61,10 +61,20 @@ public final class FlinkRest {
             try {
                 JsonNode errors = JSON.readTree(body).path("errors");
                 if (errors.isArray() && !errors.isEmpty()) {
-                    // Flink puts the useful line first and a whole stack trace after it
+                    // Flink puts a summary line first and a whole stack trace after it; the job's own reason (e.g.
+                    // "ESM_CONFIG_NOT_VALID: ..." thrown by its main) is the trace's root cause.
                     String first = errors.get(0).asText();
                     int nl = first.indexOf('\n');
-                    return nl < 0 ? first : first.substring(0, nl);
+                    String summary = nl < 0 ? first : first.substring(0, nl);
+                    String root = null;
+                    for (JsonNode error : errors) {
+                        for (String line : error.asText().split("\n")) {
+                            if (line.startsWith("Caused by: ")) {
+                                root = line.substring("Caused by: ".length()).strip();
+                            }
+                        }
+                    }
+                    return root == null || summary.contains(root) ? summary : summary + " Caused by: " + root;
                 }
             } catch (IOException | RuntimeException ignored) {
                 // not JSON

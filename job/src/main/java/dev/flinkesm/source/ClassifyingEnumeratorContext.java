@@ -46,7 +46,7 @@ final class ClassifyingEnumeratorContext<SplitT extends SourceSplit> implements 
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyingEnumeratorContext.class);
 
     /** A metadata or offsets call running longer than this means the brokers are not answering. */
-    static final Duration SLOW_CALL = Duration.ofSeconds(15);
+    static final Duration SLOW_CALL = Duration.ofSeconds(10);
 
     private final SplitEnumeratorContext<SplitT> delegate;
     private final ProcessingResult result;
