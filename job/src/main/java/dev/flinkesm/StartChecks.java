@@ -20,8 +20,9 @@ final class StartChecks {
     private StartChecks() {}
 
     static void checkFunction(EventSourceMapping mapping, JobOptions options) {
+        // Netty, not the job's CRT default: one call here must not load native libraries into the JobManager.
         LambdaClientFactory lambda = new LambdaClientFactory(mapping.functionName(), options.lambdaEndpoint,
-                1, options.invokeTimeout, options.httpClient);
+                1, options.invokeTimeout, LambdaClientFactory.HttpClientKind.NETTY);
         FunctionCheck.Result result = FunctionCheck.check(lambda);
         switch (result.outcome()) {
             case REFUSED:

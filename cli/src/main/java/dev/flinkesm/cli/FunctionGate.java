@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Refuses a mapping whose function does not exist, may not be read by the caller, or times out after more than 14
  * minutes, as {@code CreateEventSourceMapping} does. It asks through the job's own client settings: the function,
- * and the {@code --lambda-endpoint} and {@code --http-client} job arguments given after {@code --} (otherwise the
- * SDK's standard endpoint, region and credentials resolution, as the job does).
+ * and the {@code --lambda-endpoint} job argument given after {@code --} (otherwise the SDK's standard endpoint,
+ * region and credentials resolution, as the job does).
  */
 final class FunctionGate {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionGate.class);
@@ -19,19 +19,17 @@ final class FunctionGate {
     private FunctionGate() {}
 
     static void require(String functionName, List<String> jobArgs) {
+        // The job's endpoint, region and credentials resolution; Netty for one call (the HTTP client does not
+        // change Lambda's answer, and the CRT's natives are not worth loading for it).
         FunctionCheck.Result result = FunctionCheck.check(new LambdaClientFactory(functionName,
-                jobArg(jobArgs, "--lambda-endpoint"), 1, Duration.ofSeconds(30), httpClient(jobArgs)));
+                jobArg(jobArgs, "--lambda-endpoint"), 1, Duration.ofSeconds(30),
+                LambdaClientFactory.HttpClientKind.NETTY));
         if (result.refused()) {
             throw new EsmError(result.errorCode(), result.message(), EsmError.SERVICE);
         }
         if (result.outcome() == FunctionCheck.Outcome.UNKNOWN) {
             LOG.warn("Function {} not checked: {}", functionName, result.message());
         }
-    }
-
-    private static LambdaClientFactory.HttpClientKind httpClient(List<String> jobArgs) {
-        String kind = jobArg(jobArgs, "--http-client");
-        return kind == null ? LambdaClientFactory.HttpClientKind.CRT : LambdaClientFactory.HttpClientKind.valueOf(kind);
     }
 
     /** The value of a job option written {@code --name value} or {@code --name=value}; null if absent. */
