@@ -132,6 +132,15 @@ class FailureVisibilityITCase {
             assertThat(refused.status()).isBetween(400, 599);
             assertThat(refused.getMessage()).contains("ESM_CONFIG_NOT_VALID: BatchSize 20000 is out of range 1..10000");
 
+            // The job's main asks Lambda about the function too, whoever submits it.
+            FlinkRest.HttpError noFunction = catchThrowableOfType(FlinkRest.HttpError.class,
+                    () -> flink.run(jarId, List.of("--mapping-json",
+                            mapping("no-such-function", "beside", env.bootstrapServers, ""),
+                            "--lambda-endpoint", env.lambdaEndpoint), null));
+            assertThat(noFunction.getMessage())
+                    .contains("FUNCTION_CONFIG_NOT_VALID: PROBLEM: ResourceNotFoundException: ")
+                    .contains("no-such-function");
+
             Thread.sleep(2000); // what System.exit did took the JobManager down within a second
             assertAliveAndNotRestarting(beside);
             assertThat(get(beside).path("State").asText()).isEqualTo("Enabled");
@@ -154,7 +163,7 @@ class FailureVisibilityITCase {
     }
 
     @Test
-    void saslOverTlsAgainstAPlaintextPortIsNamedAndStopsOrWaitsWithoutRestarting() throws Exception {
+    void saslOverTlsAgainstAPlaintextPortIsAConnectionError() throws Exception {
         Path secret = env.dir.resolve("basic-auth.json");
         Files.writeString(secret, "{\"username\":\"alice\",\"password\":\"not-used\"}");
         String uuid = create(mapping("demo-logger", "secured", env.bootstrapServers,
