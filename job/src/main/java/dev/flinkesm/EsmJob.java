@@ -3,7 +3,6 @@ package dev.flinkesm;
 import dev.flinkesm.aws.HttpClientKind;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
-import dev.flinkesm.config.MappingValidationException;
 import dev.flinkesm.source.RestoreOffsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,28 +84,23 @@ public final class EsmJob implements Callable<Integer> {
                     + "sqs=http://localhost:9324 (repeatable). Default: the AWS SDK's resolution.")
     Map<String, String> endpoints = new LinkedHashMap<>();
 
-    public static void main(String[] args) {
-        args = ManagedFlinkProperties.argsOr(args); // no arguments on Managed Service for Apache Flink
-        int exit = new CommandLine(new EsmJob()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        if (exit != 0) {
-            System.exit(exit);
-        }
+    /** Never exits the JVM: it may be the JobManager's ({@link CommandLineEntry}). */
+    public static void main(String[] args) throws Exception {
+        // Managed Service for Apache Flink passes no arguments: its runtime properties hold them.
+        CommandLineEntry.run(new EsmJob(), ManagedFlinkProperties.argsOr(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        EventSourceMapping parsed;
-        try {
-            parsed = mapping.file != null ? MappingParser.parse(mapping.file) : MappingParser.parse(mapping.json);
-        } catch (MappingValidationException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
+        // An invalid mapping throws MappingValidationException (ESM_CONFIG_NOT_VALID: ...) to the submitter.
+        EventSourceMapping parsed =
+                mapping.file != null ? MappingParser.parse(mapping.file) : MappingParser.parse(mapping.json);
         if (!parsed.enabled()) {
             LOG.info("Mapping {} has Enabled: false; nothing to run.", parsed.uuid());
             System.err.println("Mapping " + parsed.uuid() + " has Enabled: false; nothing to run.");
             return 0;
         }
+        StartChecks.checkFunction(parsed, options());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         EsmPipeline.build(env, parsed, options());
         env.execute("esm " + parsed.uuid() + " (" + parsed.functionName() + ")");

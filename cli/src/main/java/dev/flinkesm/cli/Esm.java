@@ -30,6 +30,8 @@ import java.util.Set;
 public final class Esm {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TERMINAL = Set.of("FINISHED", "CANCELED", "FAILED");
+    /** The gauge the job publishes its current problem in (dev.flinkesm.metrics.ProcessingResult). */
+    static final String JOB_PROBLEM_METRIC = "LastProcessingResult";
 
     private final FlinkRest flink;
     private final MappingStore store;
@@ -53,12 +55,7 @@ public final class Esm {
     // ------------------------------------------------------------------------------------------------ create
 
     public MappingRecord create(String mappingJson, List<String> jobArgs) {
-        EventSourceMapping mapping;
-        try {
-            mapping = MappingParser.parse(mappingJson);
-        } catch (MappingValidationException e) {
-            throw EsmError.invalid(e.getMessage());
-        }
+        EventSourceMapping mapping = validate(mappingJson, jobArgs);
         String uuid = mapping.uuid();
         try (MappingStore.Lock ignored = store.lock(uuid, "create")) {
             if (store.load(uuid).isPresent() || runningJobNamed(uuid).isPresent()) {
@@ -84,6 +81,21 @@ public final class Esm {
         }
     }
 
+    /**
+     * The checks {@code create} makes before it touches the cluster: every rule of the mapping, then the function
+     * (exists, may be read, timeout within 14 minutes) through the job's client settings.
+     */
+    public static EventSourceMapping validate(String mappingJson, List<String> jobArgs) {
+        EventSourceMapping mapping;
+        try {
+            mapping = MappingParser.parse(mappingJson);
+        } catch (MappingValidationException e) {
+            throw EsmError.invalid(e.getMessage());
+        }
+        FunctionGate.require(mapping.functionName(), jobArgs);
+        return mapping;
+    }
+
     // ------------------------------------------------------------------------------------------------ read
 
     public MappingRecord record(String uuid) {
@@ -104,7 +116,28 @@ public final class Esm {
         if (job != null && Set.of("FAILED", "FAILING", "RESTARTING").contains(job.path("state").asText())) {
             exceptions = flink.exceptions(record.jobId);
         }
-        return MappingStatus.derive(record, job, exceptions);
+        return MappingStatus.derive(record, job, exceptions, observe(record.jobId, job));
+    }
+
+    /** The job's published problems when it runs, the cluster's free slots when it waits. */
+    private MappingStatus.Observed observe(String jobId, JsonNode job) {
+        if (job == null) {
+            return MappingStatus.Observed.NONE;
+        }
+        String state = job.path("state").asText();
+        if (state.equals("RUNNING") && MappingStatus.allTasksRunning(job)) {
+            List<String> reported = new ArrayList<>();
+            for (JsonNode vertex : job.path("vertices")) {
+                String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText();
+                reported.addAll(flink.metricValues(path + "/jm-operator-metrics", JOB_PROBLEM_METRIC));
+                reported.addAll(flink.metricValues(path + "/metrics", JOB_PROBLEM_METRIC));
+            }
+            return new MappingStatus.Observed(reported, null);
+        }
+        if (state.equals("RUNNING") || state.equals("CREATED") || state.equals("INITIALIZING")) {
+            return new MappingStatus.Observed(List.of(), flink.get("/overview"));
+        }
+        return MappingStatus.Observed.NONE;
     }
 
     public ObjectNode configuration(MappingRecord record) {
@@ -158,6 +191,9 @@ public final class Esm {
                 throw EsmError.inUse("update");
             }
             EventSourceMapping next = UpdateRules.apply(record.mapping, changes);
+            if (changes.has("FunctionName")) {
+                FunctionGate.require(next.functionName(), record.jobArgs);
+            }
             ObjectNode nextJson = (ObjectNode) readJson(next.toJson());
             boolean restart = UpdateRules.needsRestart(record.mapping, nextJson);
             boolean active = activeJob(record).isPresent();

@@ -3,6 +3,7 @@ package dev.flinkesm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flinkesm.config.EventSourceMapping;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
         description = "Operate Lambda Kafka event source mappings on a Flink session cluster, like the AWS API.",
         subcommands = {
             EsmCli.Create.class,
+            EsmCli.Validate.class,
             EsmCli.Get.class,
             EsmCli.ListMappings.class,
             EsmCli.Update.class,
@@ -231,6 +233,32 @@ public final class EsmCli implements Callable<Integer> {
             }
             ((ObjectNode) mapping).set("FilterCriteria", jsonValue("filter-criteria", filter));
             return mapping.toString();
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Make every check create makes (the mapping's rules, the function through the job's client "
+                    + "settings) without creating anything; exit 0 if it would be accepted, 254 if not.")
+    static final class Validate implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--cli-input-json", required = true, paramLabel = "JSON|file://PATH",
+                description = "The mapping, as for aws lambda create-event-source-mapping --cli-input-json.")
+        String input;
+
+        @Parameters(paramLabel = "JOB_ARG", description = "After --: the job arguments create would get, e.g. "
+                + "-- --lambda-endpoint URL")
+        List<String> jobArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            EventSourceMapping mapping = Esm.validate(value(input), jobArgs);
+            ObjectNode answer = JSON.createObjectNode().put("Valid", true).put("UUID", mapping.uuid())
+                    .put("FunctionName", mapping.functionName());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(Output.json(answer) + System.lineSeparator());
+            out.flush();
+            return 0;
         }
     }
 

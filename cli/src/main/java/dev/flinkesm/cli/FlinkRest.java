@@ -61,10 +61,20 @@ public final class FlinkRest {
             try {
                 JsonNode errors = JSON.readTree(body).path("errors");
                 if (errors.isArray() && !errors.isEmpty()) {
-                    // Flink puts the useful line first and a whole stack trace after it
+                    // Flink puts a summary line first and a whole stack trace after it; the job's own reason (e.g.
+                    // "ESM_CONFIG_NOT_VALID: ..." thrown by its main) is the trace's root cause.
                     String first = errors.get(0).asText();
                     int nl = first.indexOf('\n');
-                    return nl < 0 ? first : first.substring(0, nl);
+                    String summary = nl < 0 ? first : first.substring(0, nl);
+                    String root = null;
+                    for (JsonNode error : errors) {
+                        for (String line : error.asText().split("\n")) {
+                            if (line.startsWith("Caused by: ")) {
+                                root = line.substring("Caused by: ".length()).strip();
+                            }
+                        }
+                    }
+                    return root == null || summary.contains(root) ? summary : summary + " Caused by: " + root;
                 }
             } catch (IOException | RuntimeException ignored) {
                 // not JSON
@@ -216,6 +226,34 @@ public final class FlinkRest {
 
     public JsonNode exceptions(String jobId) {
         return find("/jobs/" + jobId + "/exceptions").orElseGet(JSON::createObjectNode);
+    }
+
+    /**
+     * The values of the metrics named {@code name} (any scope prefix: subtask index, operator) under a metrics
+     * path such as {@code /jobs/J/vertices/V/metrics} (task metrics) or {@code /jobs/J/vertices/V/jm-operator-metrics}
+     * (the split enumerator's, on the JobManager). Empty when Flink has none (yet): its metric fetcher refreshes
+     * every 10 s by default.
+     */
+    public List<String> metricValues(String path, String name) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (JsonNode metric : find(path).orElseGet(JSON::createArrayNode)) {
+            String id = metric.path("id").asText();
+            if (id.equals(name) || id.endsWith("." + name)) {
+                ids.add(id);
+            }
+        }
+        List<String> values = new java.util.ArrayList<>();
+        if (ids.isEmpty()) {
+            return values;
+        }
+        String query = ids.stream().map(id -> java.net.URLEncoder.encode(id, StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining(","));
+        for (JsonNode metric : find(path + "?get=" + query).orElseGet(JSON::createArrayNode)) {
+            if (metric.hasNonNull("value")) {
+                values.add(metric.path("value").asText());
+            }
+        }
+        return values;
     }
 
     /** The external path of the job's latest completed checkpoint, if Flink still knows it. */

@@ -1,6 +1,7 @@
 package dev.flinkesm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,10 +30,25 @@ public record MappingStatus(String state, String stateTransitionReason, String l
     }
 
     /**
+     * What else the cluster says about a job that is starting or running.
+     *
+     * @param reported the {@code LastProcessingResult} gauges the job publishes (its split enumerator's on the
+     *     JobManager, then one per subtask): {@code OK} or {@code PROBLEM: ...}
+     * @param overview {@code GET /overview} (the cluster's {@code slots-total} and {@code slots-available}), or null
+     */
+    public record Observed(List<String> reported, JsonNode overview) {
+        public static final Observed NONE = new Observed(List.of(), null);
+    }
+
+    /**
      * @param job {@code GET /jobs/{id}}, or null when Flink does not know the job (or there is none)
      * @param exceptions {@code GET /jobs/{id}/exceptions}, or null when not fetched
      */
     public static MappingStatus derive(MappingRecord record, JsonNode job, JsonNode exceptions) {
+        return derive(record, job, exceptions, Observed.NONE);
+    }
+
+    public static MappingStatus derive(MappingRecord record, JsonNode job, JsonNode exceptions, Observed observed) {
         String problem = record.lastError == null ? OK : "PROBLEM: " + record.lastError;
         if (record.pending != null) {
             return new MappingStatus(record.pending, USER_INITIATED, problem);
@@ -52,9 +68,13 @@ public record MappingStatus(String state, String stateTransitionReason, String l
             case "CREATED":
             case "SUSPENDED":
             case "RECONCILING":
-                return new MappingStatus(starting, USER_INITIATED, problem);
+                return new MappingStatus(starting, USER_INITIATED, waitingForSlots(job, observed.overview()).orElse(problem));
             case "RUNNING":
-                return new MappingStatus(allTasksRunning(job) ? "Enabled" : starting, USER_INITIATED, problem);
+                if (allTasksRunning(job)) {
+                    // A running job says itself what it is struggling with (brokers, topic, function calls).
+                    return new MappingStatus("Enabled", USER_INITIATED, reportedProblem(observed.reported()).orElse(problem));
+                }
+                return new MappingStatus(starting, USER_INITIATED, waitingForSlots(job, observed.overview()).orElse(problem));
             case "RESTARTING":
                 // Flink restarts after a recoverable failure (e.g. a lost TaskManager); delivery resumes from the
                 // last checkpoint. AWS keeps such a mapping Enabled and says what went wrong.
@@ -81,6 +101,35 @@ public record MappingStatus(String state, String stateTransitionReason, String l
             default:
                 return new MappingStatus("Disabled", USER_INITIATED, problem);
         }
+    }
+
+    /** The first problem among the job's published {@code LastProcessingResult}s. */
+    static Optional<String> reportedProblem(List<String> reported) {
+        return reported.stream().filter(r -> r.startsWith("PROBLEM: ")).findFirst();
+    }
+
+    /**
+     * Why a job that is not running yet waits, if it waits for task slots: with slot sharing a job needs as many
+     * slots as its widest vertex, and Flink keeps it waiting (CREATED or SCHEDULED) without saying so.
+     */
+    static Optional<String> waitingForSlots(JsonNode job, JsonNode overview) {
+        if (overview == null || !overview.has("slots-available")) {
+            return Optional.empty();
+        }
+        boolean waiting = job.path("state").asText().equals("CREATED");
+        int needed = 0;
+        for (JsonNode v : job.path("vertices")) {
+            needed = Math.max(needed, v.path("parallelism").asInt(1));
+            String s = v.path("status").asText();
+            waiting |= s.equals("CREATED") || s.equals("SCHEDULED");
+        }
+        int free = overview.path("slots-available").asInt();
+        int total = overview.path("slots-total").asInt();
+        if (!waiting || needed == 0 || free >= needed) {
+            return Optional.empty();
+        }
+        return Optional.of("PROBLEM: Waiting for task slots: the job needs " + needed + ", " + free + " of " + total
+                + " are free. Add TaskManagers (or slots), or disable another mapping.");
     }
 
     /** True when the job has vertices and every one of them is RUNNING (or already FINISHED). */

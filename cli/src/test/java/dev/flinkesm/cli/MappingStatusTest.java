@@ -51,6 +51,69 @@ class MappingStatusTest {
         return root;
     }
 
+    /** GET /overview (trimmed). */
+    private static JsonNode overview(int total, int available) {
+        return json("{\"taskmanagers\":1,\"slots-total\":" + total + ",\"slots-available\":" + available
+                + ",\"jobs-running\":2,\"flink-version\":\"2.2.1\"}");
+    }
+
+    private static MappingStatus.Observed reported(String... values) {
+        return new MappingStatus.Observed(java.util.List.of(values), null);
+    }
+
+    @Test
+    void aRunningJobsPublishedProblemIsItsLastProcessingResult() {
+        MappingStatus s = MappingStatus.derive(record("j1", null), job("RUNNING", "RUNNING"), null,
+                reported("PROBLEM: Connection error. Please check your event source connection configuration.", "OK"));
+        assertThat(s).isEqualTo(new MappingStatus("Enabled", "USER_INITIATED",
+                "PROBLEM: Connection error. Please check your event source connection configuration."));
+    }
+
+    @Test
+    void anySubtasksProblemShowsWhenTheOthersAreOk() {
+        MappingStatus s = MappingStatus.derive(record("j1", null), job("RUNNING", "RUNNING"), null,
+                reported("OK", "OK", "PROBLEM: Function call failed (request failure without response)"));
+        assertThat(s.lastProcessingResult()).isEqualTo("PROBLEM: Function call failed (request failure without response)");
+    }
+
+    @Test
+    void everyGaugeOkIsOk() {
+        MappingStatus s = MappingStatus.derive(record("j1", null), job("RUNNING", "RUNNING"), null,
+                reported("OK", "OK"));
+        assertThat(s).isEqualTo(new MappingStatus("Enabled", "USER_INITIATED", "OK"));
+    }
+
+    @Test
+    void aJobWhoseTasksWaitForSlotsSaysHowManyItNeedsAndHowManyAreFree() {
+        MappingStatus s = MappingStatus.derive(record("j1", "Creating"), job("RUNNING", "SCHEDULED"), null,
+                new MappingStatus.Observed(java.util.List.of(), overview(2, 0)));
+        assertThat(s).isEqualTo(new MappingStatus("Creating", "USER_INITIATED",
+                "PROBLEM: Waiting for task slots: the job needs 1, 0 of 2 are free. Add TaskManagers (or slots), or "
+                        + "disable another mapping."));
+    }
+
+    @Test
+    void aCreatedJobWaitsForSlotsToo() {
+        MappingStatus s = MappingStatus.derive(record("j1", "Enabling"), job("CREATED", "CREATED"), null,
+                new MappingStatus.Observed(java.util.List.of(), overview(4, 0)));
+        assertThat(s.state()).isEqualTo("Enabling");
+        assertThat(s.lastProcessingResult()).startsWith("PROBLEM: Waiting for task slots: the job needs 1, 0 of 4");
+    }
+
+    @Test
+    void aJobDeployingOntoItsSlotsIsNotWaitingForSlots() {
+        MappingStatus s = MappingStatus.derive(record("j1", "Creating"), job("RUNNING", "DEPLOYING"), null,
+                new MappingStatus.Observed(java.util.List.of(), overview(2, 0)));
+        assertThat(s).isEqualTo(new MappingStatus("Creating", "USER_INITIATED", "OK"));
+    }
+
+    @Test
+    void aScheduledJobWithEnoughFreeSlotsIsNotWaitingForSlots() {
+        MappingStatus s = MappingStatus.derive(record("j1", "Creating"), job("RUNNING", "SCHEDULED"), null,
+                new MappingStatus.Observed(java.util.List.of(), overview(2, 1)));
+        assertThat(s.lastProcessingResult()).isEqualTo("OK");
+    }
+
     @Test
     void runningWithEveryTaskRunningIsEnabled() {
         MappingStatus s = MappingStatus.derive(record("j1", "Creating"), job("RUNNING", "RUNNING", "RUNNING"), null);

@@ -7,6 +7,10 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.DisconnectException;
+import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 
@@ -47,6 +51,25 @@ public final class KafkaFailureClassifier {
             if (isInvalidKeyMaterial(t)) {
                 // Kafka could not load the PEM key store: not a certificate chain, not a PKCS#8 key, wrong password.
                 return Optional.of(authn(CLIENT_CERT_INVALID, t));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The {@code LastProcessingResult} problem for a failure that may heal while the mapping waits: a missing topic
+     * (created later, as a consumer would wait for it) or brokers that cannot be reached (down, unresolvable, or a
+     * port that does not complete the handshake). Empty for anything else. Call {@link #asMappingStop} first: a
+     * refused login also ends in a disconnect.
+     */
+    public static Optional<String> healableProblem(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnknownTopicOrPartitionException) {
+                return Optional.of(Problems.TOPIC_NOT_FOUND + " (" + t.getMessage() + ")");
+            }
+            if (t instanceof TimeoutException || t instanceof NetworkException || t instanceof DisconnectException
+                    || (t instanceof ConfigException && String.valueOf(t.getMessage()).contains("resolvable"))) {
+                return Optional.of(Problems.CONNECTION_ERROR);
             }
         }
         return Optional.empty();

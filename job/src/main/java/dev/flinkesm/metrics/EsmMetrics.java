@@ -59,6 +59,7 @@ public final class EsmMetrics {
     private final Histogram batchSize;
     /** Written on the task thread, read by reporter threads: a concurrent map, never a plain one. */
     private final Map<String, Long> lagByPartition = new ConcurrentHashMap<>();
+    private final ProcessingResult processingResult;
 
     public EsmMetrics(MetricGroup group) {
         this.group = group;
@@ -77,6 +78,17 @@ public final class EsmMetrics {
         this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
         group.gauge(MAX_OFFSET_LAG, () -> lagByPartition.values().stream().mapToLong(Long::longValue).max().orElse(0));
         group.gauge(SUM_OFFSET_LAG, () -> lagByPartition.values().stream().mapToLong(Long::longValue).sum());
+        this.processingResult = new ProcessingResult(group);
+    }
+
+    /** This subtask's {@code LastProcessingResult} becomes {@code PROBLEM: <problem>} ({@link ProcessingResult}). */
+    public void reportProblem(String problem) {
+        processingResult.report(problem);
+    }
+
+    /** This subtask's {@code LastProcessingResult} becomes {@code OK}. */
+    public void clearProblem() {
+        processingResult.clear();
     }
 
     /**

@@ -19,7 +19,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * A checkpointed Kafka source that delivers to Lambda as it reads. Enumeration, split assignment and all
  * serializers are the stock {@link KafkaSource}'s, so savepoints keep the connector's format; only the reader is
  * wrapped ({@link DeliveringSourceReader}), and the enumerator's context, so that refused credentials or missing ACLs
- * met while listing partitions stop the job once ({@link ClassifyingEnumeratorContext}). It emits one
+ * met while listing partitions stop the job once, and unreachable brokers or a missing topic are reported and
+ * retried without restarts ({@link ClassifyingEnumeratorContext}, {@link WatchedEnumerator}). It emits one
  * {@link DeliveryReport} per delivered batch.
  *
  * <p>It relies on connector surfaces marked {@code @Internal} ({@code KafkaSource#createReader},
@@ -53,14 +54,16 @@ public final class EsmKafkaSource
     @Override
     public SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> createEnumerator(
             SplitEnumeratorContext<KafkaPartitionSplit> context) {
-        return kafkaSource.createEnumerator(new ClassifyingEnumeratorContext<>(context));
+        ClassifyingEnumeratorContext<KafkaPartitionSplit> classifying = new ClassifyingEnumeratorContext<>(context);
+        return new WatchedEnumerator<>(kafkaSource.createEnumerator(classifying), classifying);
     }
 
     @Override
     public SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> restoreEnumerator(
             SplitEnumeratorContext<KafkaPartitionSplit> context, KafkaSourceEnumState checkpoint)
             throws Exception {
-        return kafkaSource.restoreEnumerator(new ClassifyingEnumeratorContext<>(context), checkpoint);
+        ClassifyingEnumeratorContext<KafkaPartitionSplit> classifying = new ClassifyingEnumeratorContext<>(context);
+        return new WatchedEnumerator<>(kafkaSource.restoreEnumerator(classifying, checkpoint), classifying);
     }
 
     @Override

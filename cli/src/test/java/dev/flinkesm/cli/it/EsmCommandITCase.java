@@ -232,19 +232,15 @@ class EsmCommandITCase {
     }
 
     @Test
-    void missingFunctionStopsTheMappingWithItsReason() throws Exception {
+    void missingFunctionIsRefusedAtCreateAsAwsRefusesIt() throws Exception {
+        // CreateEventSourceMapping refuses a function that does not exist; esm asks GetFunctionConfiguration first.
         Path file = env.dir.resolve("bad.json");
         Files.writeString(file, mapping("no-such-function", "bad", 10, 0));
-        JsonNode created = ok(env.esm("create", "--cli-input-json", "file://" + file,
-                "--", "--lambda-endpoint", env.lambdaEndpoint));
-        String uuid = created.path("UUID").asText();
-        try (TestProducer p = new TestProducer(env.bootstrapServers)) {
-            p.produce("bad", 1, 5, 0);
-        }
-        JsonNode disabled = awaitState(uuid, "Disabled", Duration.ofSeconds(60));
-        assertThat(disabled.path("StateTransitionReason").asText()).isEqualTo("FUNCTION_CONFIG_NOT_VALID");
-        assertThat(disabled.path("LastProcessingResult").asText()).startsWith("PROBLEM: ").contains("no-such-function");
-        delete(uuid);
+        LocalEnvironment.Result refused = env.esm("create", "--cli-input-json", "file://" + file,
+                "--", "--lambda-endpoint", env.lambdaEndpoint);
+        assertThat(refused.exitCode()).isEqualTo(254);
+        assertThat(refused.err()).startsWith("ResourceNotFoundException: ").contains("no-such-function");
+        assertThat(env.esm("list").out()).doesNotContain("no-such-function");
     }
 
     @Test

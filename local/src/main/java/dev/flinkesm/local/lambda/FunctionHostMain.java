@@ -71,6 +71,8 @@ public final class FunctionHostMain implements Callable<Integer> {
         host.register("demo-logger", new LogBatches());
         host.register("demo-fails", new AlwaysFails());
         host.register("demo-slow", new Slow(Duration.ofMillis(slowMs)), Duration.ofMinutes(14));
+        // Over AWS's 14-minute limit for Kafka mappings: esm create refuses it.
+        host.register("demo-timeout-15min", new LogBatches(), Duration.ofMinutes(15));
         host.register("bench-sink", benchSink);
         for (String name : List.of("demo-logger", "demo-fails", "demo-slow", "bench-sink")) {
             host.faults(name).latency(Duration.ofMillis(latencyMs));
