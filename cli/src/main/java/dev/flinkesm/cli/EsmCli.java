@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
             EsmCli.Get.class,
             EsmCli.ListMappings.class,
             EsmCli.Update.class,
-            EsmCli.Delete.class
+            EsmCli.Delete.class,
+            Serve.class
         })
 public final class EsmCli implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -21,7 +21,8 @@ public record ApiError(int status, String type, String message) {
             Map.entry("UnrecognizedClientException", 403),
             Map.entry("InvalidSignatureException", 403),
             Map.entry("AccessDeniedException", 403),
-            Map.entry("UnknownOperationException", 404));
+            Map.entry("UnknownOperationException", 404),
+            Map.entry("RequestTooLargeException", 413));
 
     public static ApiError of(String type, String message) {
         return new ApiError(STATUS.getOrDefault(type, 400), type, message);
