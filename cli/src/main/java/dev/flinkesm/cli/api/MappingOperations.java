@@ -7,6 +7,7 @@ import dev.flinkesm.cli.Esm;
 import dev.flinkesm.cli.EsmError;
 import dev.flinkesm.cli.MappingRecord;
 import dev.flinkesm.cli.MappingStatus;
+import dev.flinkesm.cli.UpdateRules;
 import dev.flinkesm.cli.api.ApiError.ApiException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,8 +106,11 @@ public final class MappingOperations {
                     + ") differs from the UUID in the path (" + uuid + ")");
         }
         changes.remove("UUID");
-        esm.record(uuid); // not found before anything starts
-        return startAndAnswer(uuid, "update", () -> {
+        MappingRecord before = esm.record(uuid); // not found before anything starts
+        // Lambda answers an update with the new configuration in state Updating; the record keeps the running
+        // mapping until the new job is submitted, so the answer shows the changes applied to it.
+        ObjectNode next = readObject(UpdateRules.apply(before.mapping, changes).toJson());
+        return startAndAnswer(uuid, "update", r -> withMapping(r, next), () -> {
             MappingRecord r = esm.update(uuid, changes);
             return wire(r, esm.status(r));
         });
@@ -113,14 +118,15 @@ public final class MappingOperations {
 
     public ObjectNode delete(String uuid) {
         esm.record(uuid);
-        return startAndAnswer(uuid, "delete", () -> WireFormat.configuration(esm.delete(uuid)));
+        return startAndAnswer(uuid, "delete", r -> r, () -> WireFormat.configuration(esm.delete(uuid)));
     }
 
     /**
      * Runs {@code operation} in the background and answers with its result if it ends quickly, or with the
      * mapping's recorded in-progress state once the operation has taken the lock and written it.
      */
-    private ObjectNode startAndAnswer(String uuid, String what, Supplier<ObjectNode> operation) {
+    private ObjectNode startAndAnswer(String uuid, String what, UnaryOperator<MappingRecord> presented,
+            Supplier<ObjectNode> operation) {
         CompletableFuture<ObjectNode> done = CompletableFuture.supplyAsync(operation, background);
         done.whenComplete((ok, failure) -> {
             if (failure != null && !(cause(failure) instanceof EsmError ee && ee.exitCode() != EsmError.OTHER)) {
@@ -133,7 +139,7 @@ public final class MappingOperations {
             } catch (TimeoutException stillRunning) {
                 Optional<MappingRecord> now = esm.store().load(uuid);
                 if (now.isPresent() && now.get().pending != null && esm.store().isLocked(uuid)) {
-                    return wire(now.get(), MappingStatus.derive(now.get(), null, null));
+                    return wire(presented.apply(now.get()), MappingStatus.derive(now.get(), null, null));
                 }
             } catch (ExecutionException e) {
                 Throwable c = cause(e);
@@ -147,6 +153,25 @@ public final class MappingOperations {
 
     private ObjectNode wire(MappingRecord record, MappingStatus status) {
         return WireFormat.configuration(esm.configuration(record, status));
+    }
+
+    private static MappingRecord withMapping(MappingRecord r, ObjectNode mapping) {
+        MappingRecord copy = new MappingRecord();
+        copy.uuid = r.uuid;
+        copy.mapping = mapping;
+        copy.lastModified = r.lastModified;
+        copy.jobId = r.jobId;
+        copy.pending = r.pending;
+        copy.lastError = r.lastError;
+        return copy;
+    }
+
+    private static ObjectNode readObject(String json) {
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Throwable cause(Throwable t) {
