@@ -208,7 +208,7 @@ public final class EsmCli implements Callable<Integer> {
         public Integer call() {
             common.table(); // fail on a bad --output before doing anything
             Esm esm = common.esm();
-            MappingRecord record = esm.create(value(input), jobArgs);
+            MappingRecord record = esm.create(CloudFormationProperties.toApiJson(value(input)), jobArgs);
             if (await) {
                 record = esm.awaitSettled(record.uuid, Duration.ofSeconds(waitSeconds));
             }
