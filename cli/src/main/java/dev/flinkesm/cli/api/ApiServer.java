@@ -48,7 +48,7 @@ public final class ApiServer implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
         HttpServer server = settings.keyStore() == null ? HttpServer.create(address, 128)
                 : https(address, settings.keyStore(), settings.keyStorePassword());
-        ExecutorService requests = Executors.newFixedThreadPool(2 * settings.maxConcurrentRequests(),
+        ExecutorService requests = Executors.newFixedThreadPool(Math.max(2, 2 * settings.maxConcurrentRequests()),
                 daemon("esm-api-"));
         ExecutorService background = Executors.newCachedThreadPool(daemon("esm-api-operation-"));
         MappingOperations operations = new MappingOperations(esm, jobArgs, background);

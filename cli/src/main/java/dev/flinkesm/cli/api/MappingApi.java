@@ -25,6 +25,7 @@ public final class MappingApi implements HttpHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String COLLECTION = "/2015-03-31/event-source-mappings";
+    static final String TAGS = "/2017-03-31/tags/";
     private static final Pattern ONE = Pattern.compile(COLLECTION + "/([^/]+)/?");
     /** Lambda's synchronous request limit; a mapping is a few KB. */
     static final int MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -113,6 +114,11 @@ public final class MappingApi implements HttpHandler {
                 default:
                     throw unknown(method, path);
             }
+        }
+        if (method.equals("GET") && path.startsWith(TAGS)) {
+            // ListTags on a mapping's ARN: Terraform's provider reads tags after every create and refresh. Tags
+            // have no effect off AWS (the parser warns and drops them), so a mapping has none.
+            return new Answer(200, JSON.createObjectNode().set("Tags", JSON.createObjectNode()));
         }
         throw unknown(method, path);
     }

@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.lambda.model.ListEventSourceMappingsResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.lambda.model.ServiceException;
+import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
 
 /**
  * The server with the real AWS SDK for Java v2 {@code LambdaClient}, on a store of disabled mappings (they need no
@@ -235,6 +236,43 @@ class MappingApiTest {
         assertThat(JSON.readTree(r.body()).path("Type").asText()).isEqualTo("User");
         assertThat(JSON.readTree(r.body()).path("message").asText()).startsWith("Missing Authentication Token");
         assertThat(r.body()).doesNotContain("orders");
+    }
+
+    @Test
+    void requestsBeyondTheConcurrencyLimitAreTooManyRequests() throws Exception {
+        Esm esm = new Esm(new FlinkRest("http://127.0.0.1:1"), store, null, null,
+                new Output.Account("us-east-1", "123456789012"));
+        // A limit of 0 admits nothing: every authenticated request is over the limit.
+        try (ApiServer full = ApiServer.start(esm, List.of(), AccessKeys.parse(KEYS, "test"),
+                        new ApiServer.Settings("127.0.0.1", 0, 0, null, null));
+                LambdaClient c = LambdaClient.builder()
+                        .endpointOverride(URI.create("http://127.0.0.1:" + full.port()))
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("AKIDTEST", "test-secret")))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
+                                .retryStrategy(b -> b.maxAttempts(1)))
+                        .build()) {
+            assertThatThrownBy(() -> c.getEventSourceMapping(b -> b.uuid(uuids.get(0))))
+                    .isInstanceOfSatisfying(TooManyRequestsException.class,
+                            e -> assertThat(e.statusCode()).isEqualTo(429));
+        }
+    }
+
+    @Test
+    void aMappingHasNoTagsForTerraformsRefresh() {
+        String arn = "arn:aws:lambda:us-east-1:123456789012:event-source-mapping:" + uuids.get(0);
+        assertThat(lambda.listTags(b -> b.resource(arn)).tags()).isEmpty();
+    }
+
+    @Test
+    void anOperationThisServerDoesNotHaveIsUnknownOperation() {
+        assertThatThrownBy(() -> lambda.getFunction(b -> b.functionName("orders")))
+                .isInstanceOfSatisfying(LambdaException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException");
+                });
     }
 
     @Test
