@@ -17,19 +17,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.signer.Aws4Signer;
+import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Verifies AWS Signature Version 4 the only way that does not re-implement it: the request is rebuilt from what
  * arrived (method, path and query as sent, exactly the headers the client says it signed, the body), signed again
- * with the AWS SDK v2's own signer using the secret of the claimed access key, the credential scope's region and
+ * with the AWS SDK v2's own signer ({@code Aws4Signer}) using the secret of the claimed access key, the credential scope's region and
  * service, and a clock stopped at the request's {@code X-Amz-Date}; the two signatures must be equal.
  *
  * <p>Refusals are AWS's: no signature or an unknown key is {@code UnrecognizedClientException}; a signature that
@@ -53,7 +52,13 @@ public final class SigV4Verifier {
     private final AccessKeys keys;
     private final Clock clock;
     private final String service;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    /**
+     * The SDK's {@code Aws4Signer}, not its successor {@code AwsV4HttpSigner}: the successor always adds and signs
+     * {@code x-amz-content-sha256}, which botocore (the AWS CLI, boto3) does not send for Lambda, so it cannot
+     * reproduce their signatures; {@code Aws4Signer} signs exactly the headers it is given.
+     */
+    @SuppressWarnings("deprecation")
+    private final Aws4Signer signer = Aws4Signer.create();
 
     public SigV4Verifier(AccessKeys keys, Clock clock, String service) {
         this.keys = keys;
@@ -129,7 +134,7 @@ public final class SigV4Verifier {
         }
     }
 
-    private SignedRequest resign(ReceivedRequest request, List<String> signedHeaders, String accessKeyId,
+    private SdkHttpFullRequest resign(ReceivedRequest request, List<String> signedHeaders, String accessKeyId,
             String secret, String region, Instant signedAt) {
         String host = request.header("Host").orElse("localhost");
         URI authority = URI.create("http://" + host);
@@ -149,17 +154,17 @@ public final class SigV4Verifier {
             }
         }
         byte[] body = request.body();
-        return signer.sign(r -> r
-                .identity(AwsCredentialsIdentity.create(accessKeyId, secret))
-                .request(rebuilt.build())
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
+        rebuilt.contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(body));
+        return signer.sign(rebuilt.build(), Aws4SignerParams.builder()
+                .awsCredentials(AwsBasicCredentials.create(accessKeyId, secret))
+                .signingName(service)
+                .signingRegion(Region.of(region))
+                .signingClockOverride(Clock.fixed(signedAt, ZoneOffset.UTC))
+                .build());
     }
 
-    private static String signatureOf(SignedRequest signed) {
-        Optional<String> authorization = signed.request().firstMatchingHeader("Authorization");
+    private static String signatureOf(SdkHttpFullRequest signed) {
+        Optional<String> authorization = signed.firstMatchingHeader("Authorization");
         Matcher m = AUTHORIZATION.matcher(authorization.orElse(""));
         if (!m.matches()) {
             throw new IllegalStateException("the SDK's signer gave no AWS4-HMAC-SHA256 Authorization header");

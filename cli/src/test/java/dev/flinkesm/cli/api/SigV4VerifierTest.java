@@ -106,6 +106,52 @@ class SigV4VerifierTest {
         }
     }
 
+    /** Requests exactly as Debian's AWS CLI v2 2.9.19 (botocore) sent them, key AK / secret sk. */
+    @Nested
+    class SignedByBotocore {
+        private ReceivedRequest captured(String method, String pathAndQuery, String amzDate, String signedHeaders,
+                String signature, String body) {
+            Map<String, List<String>> h = new HashMap<>();
+            h.put("Host", List.of("127.0.0.1:18765"));
+            h.put("Accept-Encoding", List.of("identity"));
+            h.put("User-Agent", List.of("aws-cli/2.9.19 Python/3.11.2 Linux source/x86_64.debian.12 prompt/off"));
+            h.put("X-Amz-Date", List.of(amzDate));
+            if (!body.isEmpty()) {
+                h.put("Content-Type", List.of("application/json"));
+                h.put("Content-Length", List.of(String.valueOf(body.length())));
+            }
+            h.put("Authorization", List.of("AWS4-HMAC-SHA256 Credential=AK/20261201/us-east-1/lambda/aws4_request, "
+                    + "SignedHeaders=" + signedHeaders + ", Signature=" + signature));
+            int q = pathAndQuery.indexOf('?');
+            return new ReceivedRequest(method, q < 0 ? pathAndQuery : pathAndQuery.substring(0, q),
+                    q < 0 ? "" : pathAndQuery.substring(q + 1), h, body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private String verifyAt(ReceivedRequest r, String when) {
+            return new SigV4Verifier(AccessKeys.parse("[{\"AccessKeyId\":\"AK\",\"SecretAccessKey\":\"sk\"}]", "t"),
+                    Clock.fixed(Instant.parse(when), ZoneOffset.UTC), "lambda").verify(r);
+        }
+
+        @Test
+        void aCreateWithItsJsonBody() {
+            ReceivedRequest r = captured("POST", "/2015-03-31/event-source-mappings/", "20261201T224257Z",
+                    "content-type;host;x-amz-date",
+                    "b4a149d2a37138a7a4100ddfc05851b9e09d201baf22e8800eb26c2bb2bd5eb8",
+                    "{\"FunctionName\": \"f\", \"Topics\": [\"t\"], \"StartingPosition\": \"LATEST\", "
+                            + "\"BatchSize\": 10, \"SelfManagedEventSource\": {\"Endpoints\": "
+                            + "{\"KAFKA_BOOTSTRAP_SERVERS\": [\"k1:9092\"]}}}");
+            assertThat(verifyAt(r, "2026-12-01T22:43:00Z")).isEqualTo("AK");
+        }
+
+        @Test
+        void aListWithAnEncodedFunctionArn() {
+            ReceivedRequest r = captured("GET", "/2015-03-31/event-source-mappings/?FunctionName=arn%3Aaws%3Alambda"
+                    + "%3Aus-east-1%3A123456789012%3Afunction%3Amy-fn", "20261201T224259Z", "host;x-amz-date",
+                    "acec88febe9af5e5f5367d3ff79f2bdac302924c7f40afdda32c01d9afc833fd", "");
+            assertThat(verifyAt(r, "2026-12-01T22:43:00Z")).isEqualTo("AK");
+        }
+    }
+
     @Nested
     class Refuses {
         @Test
