@@ -261,6 +261,40 @@ class MappingApiTest {
     }
 
     @Test
+    void servesHttpsFromAPkcs12KeyStore() throws Exception {
+        Path p12 = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "changeit",
+                "-alias", "esm", "-keyalg", "EC", "-dname", "CN=esm", "-ext", "san=ip:127.0.0.1", "-validity", "2")
+                .redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertThat(keytool.waitFor()).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(p12)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks); // trust exactly the server's own certificate
+        Esm esm = new Esm(new FlinkRest("http://127.0.0.1:1"), store, null, null,
+                new Output.Account("us-east-1", "123456789012"));
+        try (ApiServer tls = ApiServer.start(esm, List.of(), AccessKeys.parse(KEYS, "test"),
+                        new ApiServer.Settings("127.0.0.1", 0, 8, p12, "changeit".toCharArray()));
+                LambdaClient c = LambdaClient.builder()
+                        .endpointOverride(URI.create("https://127.0.0.1:" + tls.port()))
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("AKIDTEST", "test-secret")))
+                        .httpClient(UrlConnectionHttpClient.builder()
+                                .tlsTrustManagersProvider(tmf::getTrustManagers).build())
+                        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
+                                .retryStrategy(b -> b.maxAttempts(1)))
+                        .build()) {
+            assertThat(c.getEventSourceMapping(b -> b.uuid(uuids.get(0))).uuid()).isEqualTo(uuids.get(0));
+        }
+    }
+
+    @Test
     void aMappingHasNoTagsForTerraformsRefresh() {
         String arn = "arn:aws:lambda:us-east-1:123456789012:event-source-mapping:" + uuids.get(0);
         assertThat(lambda.listTags(b -> b.resource(arn)).tags()).isEmpty();
