@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             EsmCli.Get.class,
             EsmCli.ListMappings.class,
             EsmCli.Update.class,
-            EsmCli.Delete.class
+            EsmCli.Delete.class,
+            Serve.class
         })
 public final class EsmCli implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -224,12 +225,14 @@ public final class EsmCli implements Callable<Integer> {
 
         /** The mapping to create: the input, with {@code --filter-criteria} in place of its own when given. */
         String mappingJson() {
+            // A CloudFormation/SAM resource or its Properties become the API's JSON first.
+            String given = CloudFormationProperties.toApiJson(value(input));
             if (filter == null) {
-                return value(input); // as given: the parser reports what is wrong with it
+                return given; // as given: the parser reports what is wrong with it
             }
-            JsonNode mapping = jsonValue("cli-input-json", input);
+            JsonNode mapping = jsonValue("cli-input-json", given);
             if (!mapping.isObject()) {
-                return value(input);
+                return given;
             }
             ((ObjectNode) mapping).set("FilterCriteria", jsonValue("filter-criteria", filter));
             return mapping.toString();

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -102,68 +104,88 @@ public final class MappingStore {
         }
     }
 
+    /**
+     * Lock files on which this JVM holds a lock. Java's file locks are POSIX record locks on Linux, which the kernel
+     * drops for the whole process when any descriptor of the file is closed; so while this JVM holds a lock, no
+     * other channel to that file may be opened and closed (it would silently free the mapping for other processes).
+     * Every open/close of a lock file happens under {@code HELD}'s monitor, after checking this set.
+     */
+    private static final Set<Path> HELD = new HashSet<>();
+
     /** An exclusive lock for one mapping; {@code ResourceInUseException} if another operation holds it. */
     public Lock lock(String uuid, String what) {
         file(uuid);
-        try {
-            Files.createDirectories(dir);
-            FileChannel channel = FileChannel.open(dir.resolve(uuid.toLowerCase() + ".lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
+        Path f = dir.resolve(uuid.toLowerCase() + ".lock");
+        synchronized (HELD) {
+            if (HELD.contains(f)) {
+                throw EsmError.inUse(what); // held in this JVM: do not touch the file (see HELD)
+            }
             try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+                Files.createDirectories(dir);
+                FileChannel channel = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    channel.close(); // another process holds it; this JVM holds none, so closing frees nothing
+                    throw EsmError.inUse(what);
+                }
+                HELD.add(f);
+                return new Lock(f, channel, lock);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot lock mapping " + uuid + " in " + dir, e);
             }
-            if (lock == null) {
-                channel.close();
-                throw EsmError.inUse(what);
-            }
-            return new Lock(channel, lock);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot lock mapping " + uuid + " in " + dir, e);
         }
     }
 
     /** True while some process holds the mapping's lock (an operation is running). */
     public boolean isLocked(String uuid) {
         Path f = dir.resolve(uuid.toLowerCase() + ".lock");
-        if (!Files.exists(f)) {
-            return false;
-        }
-        try (FileChannel channel = FileChannel.open(f, StandardOpenOption.WRITE)) {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
+        synchronized (HELD) {
+            if (HELD.contains(f)) {
                 return true;
             }
-            lock.release();
-            return false;
-        } catch (OverlappingFileLockException e) {
-            return true; // held in this JVM
-        } catch (IOException e) {
-            return false;
+            if (!Files.exists(f)) {
+                return false;
+            }
+            try (FileChannel channel = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    return true;
+                }
+                lock.release();
+                return false;
+            } catch (OverlappingFileLockException e) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 
     /** Released on close. */
     public static final class Lock implements AutoCloseable {
+        private final Path file;
         private final FileChannel channel;
         private final FileLock lock;
 
-        Lock(FileChannel channel, FileLock lock) {
+        Lock(Path file, FileChannel channel, FileLock lock) {
+            this.file = file;
             this.channel = channel;
             this.lock = lock;
         }
 
         @Override
         public void close() {
-            try {
-                if (lock.isValid()) {
-                    lock.release();
+            synchronized (HELD) {
+                try {
+                    if (lock.isValid()) {
+                        lock.release();
+                    }
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the lock goes with the channel
+                } finally {
+                    HELD.remove(file);
                 }
-                channel.close();
-            } catch (IOException ignored) {
-                // the lock goes with the channel
             }
         }
     }
