@@ -45,7 +45,7 @@ public final class ProcessFunction implements HostedFunction {
     private final ScheduledExecutorService timers;
     private final List<ExecutionEnvironment> environments = new ArrayList<>();
     private final List<ProcessHandle> started = new ArrayList<>();
-    private List<String> command;
+    private final List<String> command;
     private int nextId;
     private boolean closed;
 
@@ -59,6 +59,9 @@ public final class ProcessFunction implements HostedFunction {
             throw new IllegalArgumentException("function " + spec.name() + ": --code " + spec.code()
                     + " does not exist");
         }
+        // Here, not on the first invoke: it may install the runtime client (minutes), which must not hold an I/O
+        // thread or count against an invocation.
+        this.command = clients.command(spec);
     }
 
     @Override
@@ -126,9 +129,6 @@ public final class ProcessFunction implements HostedFunction {
     }
 
     private ExecutionEnvironment startEnvironment() throws IOException {
-        if (command == null) {
-            command = clients.command(spec); // may install the runtime client first
-        }
         Files.createDirectories(spec.logDir());
         int id = ++nextId;
         ExecutionEnvironment environment = new ExecutionEnvironment(spec, id, timers, this::removed);

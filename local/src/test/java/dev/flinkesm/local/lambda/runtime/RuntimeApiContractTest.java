@@ -56,6 +56,11 @@ class RuntimeApiContractTest {
         String thrownErrorType() {
             return "java.lang.IllegalStateException";
         }
+
+        @Override
+        String traceField() {
+            return "stackTrace";
+        }
     }
 
     @Nested
@@ -76,6 +81,11 @@ class RuntimeApiContractTest {
         String thrownErrorType() {
             return "TypeError";
         }
+
+        @Override
+        String traceField() {
+            return "trace";
+        }
     }
 
     abstract static class Contract {
@@ -90,6 +100,9 @@ class RuntimeApiContractTest {
         abstract String missingHandler();
 
         abstract String thrownErrorType();
+
+        /** Where the runtime puts the stack: {@code stackTrace} (Java, Python), {@code trace} (Node.js). */
+        abstract String traceField();
 
         @BeforeAll
         void startHostAndClient() {
@@ -163,7 +176,7 @@ class RuntimeApiContractTest {
             JsonNode error = body(response);
             assertThat(error.path("errorType").asText()).isEqualTo(thrownErrorType());
             assertThat(error.path("errorMessage").asText()).isEqualTo("asked to fail");
-            assertThat(error.path("stackTrace").isArray()).isTrue();
+            assertThat(error.path(traceField()).isArray()).as(error.toString()).isTrue();
         }
 
         @Test
