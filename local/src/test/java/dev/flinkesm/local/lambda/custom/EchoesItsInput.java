@@ -1,0 +1,13 @@
+package dev.flinkesm.local.lambda.custom;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+
+/** Returns its input; with {@link TaggingSerializer} both ways, the caller sees {@code out(in(...))}. */
+public final class EchoesItsInput implements RequestHandler<String, String> {
+
+    @Override
+    public String handleRequest(String input, Context context) {
+        return input + " remaining=" + (context.getRemainingTimeInMillis() > 0 && context.getRemainingTimeInMillis() <= 7000);
+    }
+}
