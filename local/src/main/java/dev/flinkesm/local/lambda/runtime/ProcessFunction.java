@@ -193,6 +193,9 @@ public final class ProcessFunction implements HostedFunction {
         env.put("AWS_DEFAULT_REGION", FunctionHost.REGION);
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + spec.name());
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]" + spec.name() + "-" + id);
+        if (spec.runtime() == LambdaRuntime.PYTHON) {
+            env.put("PYTHONPATH", RuntimeClients.taskRoot(spec).toString()); // the handler's module is found there
+        }
         env.putAll(spec.environment());
         return env;
     }

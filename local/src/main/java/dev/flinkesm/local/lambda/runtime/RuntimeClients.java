@@ -14,7 +14,8 @@ import java.util.List;
  *       {@code local/target/runtimes/java} ({@code esm.runtimes.java} overrides), run by this JVM's {@code java};
  *   <li>Node.js: npm's {@code aws-lambda-ric}, installed on first use into the cache
  *       ({@code ~/.cache/flink-lambda-esm/npm}, {@code esm.runtimes.cache} overrides), run by {@code node};
- *   <li>Python: {@code awslambdaric} from the user's own Python ({@code esm.python}, default {@code python3}).
+ *   <li>Python: {@code awslambdaric} from the user's own Python ({@code esm.python} or {@code $ESM_PYTHON}, default
+ *       {@code python3}); {@code node} likewise from {@code esm.node} or {@code $ESM_NODE}.
  * </ul>
  */
 public final class RuntimeClients {
@@ -39,7 +40,12 @@ public final class RuntimeClients {
         Path cache = Path.of(System.getProperty("esm.runtimes.cache",
                 Path.of(System.getProperty("user.home"), ".cache", "flink-lambda-esm", "npm").toString()));
         return new RuntimeClients(Path.of(System.getProperty("esm.runtimes.java", "local/target/runtimes/java")),
-                cache, System.getProperty("esm.node", "node"), System.getProperty("esm.python", "python3"));
+                cache, setting("esm.node", "ESM_NODE", "node"), setting("esm.python", "ESM_PYTHON", "python3"));
+    }
+
+    private static String setting(String property, String environmentVariable, String fallback) {
+        String value = System.getProperty(property, System.getenv(environmentVariable));
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     public Path npmCache() {
