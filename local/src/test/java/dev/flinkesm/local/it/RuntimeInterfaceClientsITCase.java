@@ -130,7 +130,7 @@ class RuntimeInterfaceClientsITCase {
         DeliveryCheck.of(produced, delivered).assertDelivered();
         harness.functions.register(spec.name(), new RecordingFunction()); // replacing stops the processes
         for (ProcessHandle process : function.processesStarted()) {
-            process.onExit().get();
+            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
         assertThat(function.processesStarted()).noneMatch(ProcessHandle::isAlive);
         assertThat(Files.readString(spec.logFile())).as("the function's log file").isNotEmpty();

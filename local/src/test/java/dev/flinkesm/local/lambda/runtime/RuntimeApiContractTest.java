@@ -107,7 +107,11 @@ class RuntimeApiContractTest {
         @BeforeAll
         void startHostAndClient() {
             host = FunctionHost.start(0);
-            lambda = LambdaAsyncClient.builder()
+            lambda = client(host);
+        }
+
+        static LambdaAsyncClient client(FunctionHost host) {
+            return LambdaAsyncClient.builder()
                     .endpointOverride(host.endpoint())
                     .region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
@@ -192,7 +196,7 @@ class RuntimeApiContractTest {
             assertThat(error.path("errorType").asText()).isEqualTo("Sandbox.Timedout");
             assertThat(error.path("errorMessage").asText())
                     .matches("RequestId: [0-9a-f-]{36} Error: Task timed out after 1\\.00 seconds");
-            warm.onExit().get();
+            awaitExit(List.of(warm));
             assertThat(warm.isAlive()).isFalse();
             JsonNode after = body(invoke("sleeper", "{\"do\":\"echo\"}"));
             assertThat(after.path("pid").asLong()).as("a new process").isNotEqualTo(warm.pid());
@@ -245,10 +249,33 @@ class RuntimeApiContractTest {
             assertThat(function.processesStarted()).hasSize(2);
 
             host.register(spec("busy", dir.resolve("again")), clients); // replacing a function stops its processes
-            for (ProcessHandle p : function.processesStarted()) {
-                p.onExit().get();
-            }
+            awaitExit(function.processesStarted());
             assertThat(function.processesStarted()).noneMatch(ProcessHandle::isAlive);
+        }
+
+        @Test
+        void closingTheHostStopsEveryProcessItStarted() throws Exception {
+            ProcessFunction function;
+            try (FunctionHost own = FunctionHost.start(0); LambdaAsyncClient ownClient = client(own)) {
+                own.register(spec("closing", dir).withConcurrency(2), clients);
+                function = (ProcessFunction) own.function("closing");
+                CompletableFuture<InvokeResponse> a = ownClient.invoke(InvokeRequest.builder().functionName("closing")
+                        .payload(SdkBytes.fromUtf8String("{\"do\":\"sleep\",\"ms\":300}")).build());
+                CompletableFuture<InvokeResponse> b = ownClient.invoke(InvokeRequest.builder().functionName("closing")
+                        .payload(SdkBytes.fromUtf8String("{\"do\":\"sleep\",\"ms\":300}")).build());
+                assertThat(a.join().functionError()).isNull();
+                assertThat(b.join().functionError()).isNull();
+                assertThat(function.processesStarted()).hasSize(2).allMatch(ProcessHandle::isAlive);
+            }
+            awaitExit(function.processesStarted());
+            assertThat(function.processesStarted()).noneMatch(ProcessHandle::isAlive);
+        }
+
+        /** Fails (rather than hangs) when a process outlives what should have stopped it. */
+        private static void awaitExit(List<ProcessHandle> processes) throws Exception {
+            for (ProcessHandle p : processes) {
+                p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
 
         private static void awaitEnvironments(ProcessFunction function, int n) throws InterruptedException {
