@@ -22,6 +22,8 @@ public final class RuntimeClients {
 
     public static final String NODE_RIC = "aws-lambda-ric@4.0.2";
     static final String JAVA_RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    private static final String JNI_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
     private final Path javaRicDir;
     private final Path npmCache;
@@ -88,11 +90,50 @@ public final class RuntimeClients {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
         command.add("-Xshare:auto");
+        // The client unpacks its JNI library to one fixed path, /tmp/.libaws-lambda-jni.so, on every start: two
+        // processes starting at once overwrite it under each other (SIGBUS, "file too short"). Unpack it once, here,
+        // and point every process at that copy through the client's own property.
+        command.add("-D" + JNI_PROPERTY + "=" + javaJniLibrary());
         command.add("-cp");
         command.add(userClasspath + java.io.File.pathSeparator + javaRicDir.toAbsolutePath() + "/*");
         command.add(JAVA_RIC_MAIN);
         command.add(spec.handler());
         return command;
+    }
+
+    /** The Java client's JNI library for this platform, unpacked from its jar next to it (once). */
+    private synchronized Path javaJniLibrary() {
+        String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
+        boolean musl = Files.exists(Path.of("/lib/ld-musl-x86_64.so.1"))
+                || Files.exists(Path.of("/lib/ld-musl-aarch64.so.1"));
+        String name = "libaws-lambda-jni." + (musl ? "linux_musl-" : "linux-") + arch + ".so";
+        Path unpacked = javaRicDir.resolveSibling("java-jni").resolve(name);
+        if (Files.exists(unpacked)) {
+            return unpacked.toAbsolutePath();
+        }
+        try (java.util.stream.Stream<Path> jars = Files.list(javaRicDir)) {
+            Path ric = jars
+                    .filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no runtime interface client jar in "
+                            + javaRicDir.toAbsolutePath()));
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(ric.toFile())) {
+                java.util.zip.ZipEntry entry = zip.getEntry("jni/" + name);
+                if (entry == null) {
+                    throw new IllegalStateException(ric + " has no jni/" + name);
+                }
+                Files.createDirectories(unpacked.getParent());
+                Path partial = Files.createTempFile(unpacked.getParent(), name, ".part");
+                try (java.io.InputStream in = zip.getInputStream(entry)) {
+                    Files.copy(in, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                // atomic: another JVM unpacking at the same time leaves the same complete file
+                Files.move(partial, unpacked, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return unpacked.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Path nodeRicEntry() {

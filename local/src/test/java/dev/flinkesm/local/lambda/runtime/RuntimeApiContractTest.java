@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,6 +62,17 @@ class RuntimeApiContractTest {
         String traceField() {
             return "stackTrace";
         }
+
+        @Test
+        void aHandlerShippedAsAJarRuns() throws Exception {
+            Path jar = TestCode.javaJar(dir.resolve("jarred"));
+            register(FunctionSpec.parse("jarred=java:dev.flinkesm.local.lambda.runtime.fn.Behave::handleRequest",
+                    jar, dir.resolve("logs")));
+            JsonNode answer = body(invoke("jarred", "{\"do\":\"echo\",\"n\":7}"));
+            assertThat(answer.path("input").path("n").asInt()).isEqualTo(7);
+            assertThat(answer.path("handlerEnv").asText())
+                    .isEqualTo("dev.flinkesm.local.lambda.runtime.fn.Behave::handleRequest");
+        }
     }
 
     @Nested
@@ -92,7 +104,7 @@ class RuntimeApiContractTest {
         final RuntimeClients clients = RuntimeClients.fromSystemProperties();
         FunctionHost host;
         LambdaAsyncClient lambda;
-        @TempDir
+        @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed test leaves its code and logs
         Path dir;
 
         abstract FunctionSpec spec(String name, Path dir);

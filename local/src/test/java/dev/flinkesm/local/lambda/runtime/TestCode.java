@@ -44,6 +44,28 @@ public final class TestCode {
         }
     }
 
+    /** The test handlers of {@code ...runtime.fn} as one jar (no dependencies: for handlers that need none). */
+    public static Path javaJar(Path dir) {
+        try {
+            Path classes = Path.of(TestCode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Files.createDirectories(dir);
+            Path jar = dir.resolve("app.jar");
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                    Stream<Path> files = Files.list(classes.resolve(FN_PACKAGE))) {
+                for (Path file : files.toList()) {
+                    out.putNextEntry(new java.util.jar.JarEntry(FN_PACKAGE + "/" + file.getFileName()));
+                    out.write(Files.readAllBytes(file));
+                    out.closeEntry();
+                }
+            }
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The Node.js test handlers ({@code index.js}, {@code kafka.js}) with Powertools' Kafka consumer. */
     public static Path node(Path dir, RuntimeClients clients) {
         try {
