@@ -25,7 +25,10 @@ public interface Invoke {
     /** 200 with the handler's result. */
     void succeeded(byte[] result);
 
-    /** 200 + {@code X-Amz-Function-Error: Unhandled} with Lambda's error JSON ({@code errorMessage}, {@code errorType}). */
+    /**
+     * 200 + {@code X-Amz-Function-Error: Unhandled} with Lambda's error JSON ({@code errorMessage},
+     * {@code errorType}).
+     */
     void failed(byte[] errorJson);
 
     default void failed(ObjectNode error) {

@@ -149,7 +149,10 @@ class RuntimeInterfaceClientsITCase {
 
     private static List<String> lines(Path file) {
         try {
-            return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isEmpty()).toList() : List.of();
+            if (!Files.exists(file)) {
+                return List.of();
+            }
+            return Files.readAllLines(file).stream().filter(l -> !l.isEmpty()).toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

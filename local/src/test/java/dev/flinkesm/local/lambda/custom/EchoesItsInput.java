@@ -8,6 +8,7 @@ public final class EchoesItsInput implements RequestHandler<String, String> {
 
     @Override
     public String handleRequest(String input, Context context) {
-        return input + " remaining=" + (context.getRemainingTimeInMillis() > 0 && context.getRemainingTimeInMillis() <= 7000);
+        int remaining = context.getRemainingTimeInMillis();
+        return input + " remaining=" + (remaining > 0 && remaining <= 7000);
     }
 }
