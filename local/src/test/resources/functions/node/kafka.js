@@ -15,5 +15,6 @@ exports.handler = kafkaConsumer(async (event, context) => {
       record.originalKey ?? '', record.originalValue].join(',') + '\n';
   }
   appendFileSync(process.env.RECORD_TO, lines);
+  console.log(`received ${event.records.length} records`);
   return 'ok';
 }, { value: { type: 'json' } });

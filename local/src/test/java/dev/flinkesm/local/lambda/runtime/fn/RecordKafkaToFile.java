@@ -30,12 +30,14 @@ public final class RecordKafkaToFile implements RequestHandler<KafkaEvent, Strin
             }
         }
         StringBuilder lines = new StringBuilder();
+        int count = 0;
         for (List<KafkaEvent.KafkaEventRecord> records : event.getRecords().values()) {
             for (KafkaEvent.KafkaEventRecord r : records) {
                 lines.append(context.getAwsRequestId()).append(',').append(r.getTopic()).append(',')
                         .append(r.getPartition()).append(',').append(r.getOffset()).append(',')
                         .append(r.getKey() == null ? "" : r.getKey()).append(',')
                         .append(r.getValue()).append('\n');
+                count++;
             }
         }
         try {
@@ -44,6 +46,7 @@ public final class RecordKafkaToFile implements RequestHandler<KafkaEvent, Strin
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        context.getLogger().log("received " + count + " records\n");
         return "ok";
     }
 }
