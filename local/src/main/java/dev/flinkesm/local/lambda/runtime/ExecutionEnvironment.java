@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -61,6 +63,7 @@ final class ExecutionEnvironment {
     private Invoke current;
     private boolean delivered;
     private ScheduledFuture<?> timer;
+    private long deliveredAtNanos;
     private ChannelHandlerContext parkedNext;
     private boolean parkedKeepAlive;
     private ObjectNode initError;
@@ -205,6 +208,9 @@ final class ExecutionEnvironment {
             cancelTimer();
             orphan = current;
             current = null;
+            if (orphan != null && delivered) {
+                report(orphan);
+            }
             answer = orphan == null ? null : initError != null ? initError
                     : LambdaResponses.exitError(orphan.requestId(), exitStatus(exitValue));
         }
@@ -222,6 +228,7 @@ final class ExecutionEnvironment {
                 return; // answered in the meantime
             }
             current = null;
+            report(invoke);
         }
         LOG.info("Function {} environment {} timed out after {}; stopping it", spec.name(), id, spec.timeout());
         invoke.failed(LambdaResponses.timedOut(invoke.requestId(), spec.timeout()));
@@ -264,6 +271,8 @@ final class ExecutionEnvironment {
                     new String(Base64.getDecoder().decode(invoke.clientContext()), StandardCharsets.UTF_8));
         }
         timer = timers.schedule(() -> timedOut(invoke), spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        deliveredAtNanos = System.nanoTime();
+        appendToLog("START RequestId: " + invoke.requestId() + " Version: $LATEST");
         LambdaResponses.send(ctx, keepAlive, response);
     }
 
@@ -275,7 +284,26 @@ final class ExecutionEnvironment {
         Invoke done = current;
         current = null;
         cancelTimer();
+        report(done);
         return done;
+    }
+
+    /** Lambda's END and REPORT lines for an invocation the runtime received, in the function's log. */
+    private void report(Invoke invoke) {
+        double ms = (System.nanoTime() - deliveredAtNanos) / 1e6;
+        appendToLog("END RequestId: " + invoke.requestId());
+        appendToLog(String.format("REPORT RequestId: %s\tDuration: %.2f ms\tMemory Size: %d MB", invoke.requestId(),
+                ms, spec.memoryMb()));
+    }
+
+    /** One line, appended (the runtime process appends to the same file; a short append is not interleaved). */
+    private void appendToLog(String line) {
+        try {
+            Files.writeString(spec.logFile(), line + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            LOG.debug("Could not write to {}", spec.logFile(), e);
+        }
     }
 
     private void cancelTimer() {

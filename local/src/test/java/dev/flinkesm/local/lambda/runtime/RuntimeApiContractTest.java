@@ -178,8 +178,12 @@ class RuntimeApiContractTest {
                     .isEqualTo(first.path("pid").asLong());
             assertThat(function.processesStarted()).hasSize(1);
             assertThat(function.processesStarted().get(0).pid()).isEqualTo(first.path("pid").asLong());
-            assertThat(Files.readString(function.spec().logFile())).as("the function's stdout in its log file")
-                    .contains("echo for request ");
+            String log = Files.readString(function.spec().logFile());
+            assertThat(log).as("the function's stdout in its log file").contains("echo for request ");
+            assertThat(log).as("Lambda's START, END and REPORT lines")
+                    .containsPattern("START RequestId: [0-9a-f-]{36} Version: \\$LATEST")
+                    .containsPattern("END RequestId: [0-9a-f-]{36}")
+                    .containsPattern("REPORT RequestId: [0-9a-f-]{36}\tDuration: [0-9.]+ ms");
         }
 
         @Test
