@@ -41,7 +41,8 @@ import java.util.function.Consumer;
  *   <li>an invocation is handed to the runtime on its {@code next} call; its timer starts then;
  *   <li>every invocation it takes ends exactly once: the runtime's response or error, or the timeout (the process
  *       is stopped), or the process's exit ({@code Runtime.ExitError}, or the init error it posted);
- *   <li>once the process has exited it takes nothing more, and {@code onDead} is called once, outside the lock.
+ *   <li>once it is being stopped or has exited it takes nothing more; {@code onDead} (idempotent) is called then,
+ *       outside the lock.
  * </ul>
  */
 final class ExecutionEnvironment {
@@ -174,7 +175,10 @@ final class ExecutionEnvironment {
 
     // ---- endings ----
 
-    /** Stops the process (and whatever it started); its exit then ends any invocation it held. */
+    /**
+     * Stops the process (and whatever it started) and leaves the pool at once, so a replacement may start while this
+     * one is still going down; its exit then ends any invocation it held.
+     */
     void stop() {
         ProcessHandle handle;
         synchronized (this) {
@@ -186,6 +190,7 @@ final class ExecutionEnvironment {
         }
         handle.descendants().forEach(ProcessHandle::destroyForcibly);
         handle.destroyForcibly();
+        onDead.accept(this);
     }
 
     /** Stops the process and closes this environment's Runtime API endpoint. */

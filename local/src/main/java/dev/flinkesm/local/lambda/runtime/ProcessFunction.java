@@ -145,6 +145,7 @@ public final class ProcessFunction implements HostedFunction {
         return environment;
     }
 
+    /** An environment leaves the pool (called when it is stopped and again when it exits). */
     private synchronized void removed(ExecutionEnvironment environment) {
         environments.remove(environment);
     }
