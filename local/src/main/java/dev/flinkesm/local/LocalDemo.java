@@ -123,7 +123,12 @@ public final class LocalDemo implements Callable<Integer> {
         if (spec == null) {
             functions.register(mapping.functionName(), new LogBatches());
         } else {
-            functions.register(spec, RuntimeClients.fromSystemProperties());
+            try {
+                functions.register(spec, RuntimeClients.fromSystemProperties());
+            } catch (RuntimeException e) {
+                System.err.println("Cannot run " + spec.name() + ": " + e.getMessage());
+                return 1;
+            }
         }
         for (String topic : mapping.topics()) {
             kafka.createTopic(topic, partitions);
