@@ -1,8 +1,6 @@
 package dev.flinkesm.local;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.KafkaEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flinkesm.EsmPipeline;
@@ -11,6 +9,9 @@ import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.local.kafka.EmbeddedKafka;
 import dev.flinkesm.local.lambda.FunctionHost;
+import dev.flinkesm.local.lambda.Invocation;
+import dev.flinkesm.local.lambda.runtime.FunctionSpec;
+import dev.flinkesm.local.lambda.runtime.RuntimeClients;
 import dev.flinkesm.local.lambda.functions.LogBatches;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +63,29 @@ public final class LocalDemo implements Callable<Integer> {
             description = "With --records: give up (exit 1) after this long.")
     long timeoutSeconds;
 
+    @Option(names = "--function", paramLabel = "NAME=RUNTIME:HANDLER",
+            description = "Run your own handler instead of the demo function: e.g. orders=nodejs:index.handler, "
+                    + "orders=java:com.example.Fn::handleRequest, orders=python:app.lambda_handler. "
+                    + "The mapping's FunctionName becomes NAME.")
+    String function;
+
+    @Option(names = "--code", paramLabel = "DIR|JAR", description = "The handler's code (with --function).")
+    Path code;
+
+    @Option(names = "--function-timeout-seconds", defaultValue = "60",
+            description = "The function's timeout (default: ${DEFAULT-VALUE}).")
+    int functionTimeoutSeconds;
+
+    @Option(names = "--concurrency", defaultValue = "4",
+            description = "Processes the function may run at once; beyond, Lambda's 429 (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--logs", defaultValue = "local/target/function-logs",
+            description = "Each function's stdout and stderr go to DIR/NAME.log (default: ${DEFAULT-VALUE}).")
+    Path logDir;
+
+    private static final ObjectMapper COUNTER_JSON = new ObjectMapper();
+
     private final AtomicLong produced = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong invocations = new AtomicLong();
@@ -73,14 +97,39 @@ public final class LocalDemo implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         defaultAwsSettings();
+        if ((function == null) != (code == null)) {
+            System.err.println("--function and --code go together");
+            return 2;
+        }
+        FunctionSpec spec = null;
+        if (function != null) {
+            try {
+                spec = FunctionSpec.parse(function, code, logDir)
+                        .withTimeout(Duration.ofSeconds(functionTimeoutSeconds)).withConcurrency(concurrency);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+        }
         Path flinkTmp = Files.createTempDirectory("esm-demo-flink");
         EmbeddedKafka kafka = EmbeddedKafka.start();
         FunctionHost functions = FunctionHost.start(0);
         JobClient[] job = new JobClient[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(job[0], functions, kafka, flinkTmp)));
 
-        EventSourceMapping mapping = loadMapping(kafka.bootstrapServers());
-        functions.register(mapping.functionName(), new CountingFunction(new LogBatches()));
+        EventSourceMapping mapping = loadMapping(kafka.bootstrapServers(), spec == null ? null : spec.name());
+        functions.recording(false);
+        functions.onAnswered(this::count);
+        if (spec == null) {
+            functions.register(mapping.functionName(), new LogBatches());
+        } else {
+            try {
+                functions.register(spec, RuntimeClients.fromSystemProperties());
+            } catch (RuntimeException e) {
+                System.err.println("Cannot run " + spec.name() + ": " + e.getMessage());
+                return 1;
+            }
+        }
         for (String topic : mapping.topics()) {
             kafka.createTopic(topic, partitions);
         }
@@ -98,7 +147,9 @@ public final class LocalDemo implements Callable<Integer> {
         job[0] = env.executeAsync("esm " + mapping.uuid() + " (" + mapping.functionName() + ")");
 
         System.out.println("Kafka broker:   " + kafka.bootstrapServers() + "  topics " + mapping.topics());
-        System.out.println("Function host:  " + functions.endpoint() + "  function " + mapping.functionName());
+        System.out.println("Function host:  " + functions.endpoint() + "  function " + mapping.functionName()
+                + (spec == null ? "" : " (" + spec.runtime().identifier() + " " + spec.handler() + ", log "
+                        + spec.logFile() + ")"));
         System.out.println("Flink web UI:   http://localhost:" + webPort);
         System.out.println(records > 0 ? "Producing " + records + " records..." : "Producing; Ctrl-C stops everything.");
 
@@ -140,9 +191,12 @@ public final class LocalDemo implements Callable<Integer> {
         }
     }
 
-    private EventSourceMapping loadMapping(String bootstrapServers) throws IOException {
+    private EventSourceMapping loadMapping(String bootstrapServers, String functionName) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode tree = (ObjectNode) json.readTree(mappingFile.toFile());
+        if (functionName != null) {
+            tree.put("FunctionName", functionName);
+        }
         ObjectNode endpoints = tree.with("SelfManagedEventSource").with("Endpoints");
         endpoints.putArray("KAFKA_BOOTSTRAP_SERVERS").add(bootstrapServers);
         return MappingParser.parse(json.writeValueAsString(tree));
@@ -213,20 +267,21 @@ public final class LocalDemo implements Callable<Integer> {
         }
     }
 
-    /** Counts what the demo function received, for the progress line. */
-    private final class CountingFunction implements RequestHandler<KafkaEvent, Void> {
-        private final LogBatches delegate;
-
-        CountingFunction(LogBatches delegate) {
-            this.delegate = delegate;
+    /** Counts what the function received in successful invocations, for the progress line. */
+    private void count(Invocation invocation) {
+        if (!invocation.succeeded()) {
+            return;
         }
-
-        @Override
-        public Void handleRequest(KafkaEvent event, Context context) {
-            delegate.handleRequest(event, context);
+        try {
+            JsonNode records = COUNTER_JSON.readTree(invocation.body()).path("records");
+            long n = 0;
+            for (JsonNode partition : records) {
+                n += partition.size();
+            }
+            delivered.addAndGet(n);
             invocations.incrementAndGet();
-            event.getRecords().values().forEach(list -> delivered.addAndGet(list.size()));
-            return null;
+        } catch (IOException e) {
+            // not a Kafka event: nothing to count
         }
     }
 }

@@ -9,7 +9,9 @@ import java.util.function.Predicate;
  * Faults injected into one function's invocations. Each counted fault is consumed by one invocation. Per
  * invocation the host checks, in this order: server error (500), throttle (429), then sleeps the latency, then
  * counted failure, then the poison predicate (both a function error, {@code X-Amz-Function-Error: Unhandled}),
- * and only then runs the handler. Thread-safe; setters return {@code this} for chaining.
+ * and only then runs the handler. Thread-safe; setters return {@code this} for chaining. Server errors and throttles
+ * apply to every function; latency, counted failures and poison apply to in-process ones (a process function's
+ * handler is the user's own code).
  */
 public final class Faults {
 

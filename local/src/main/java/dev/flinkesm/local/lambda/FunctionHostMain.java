@@ -6,6 +6,8 @@ import dev.flinkesm.local.lambda.functions.BenchStats;
 import dev.flinkesm.local.lambda.functions.CountRecords;
 import dev.flinkesm.local.lambda.functions.LogBatches;
 import dev.flinkesm.local.lambda.functions.Slow;
+import dev.flinkesm.local.lambda.runtime.FunctionSpec;
+import dev.flinkesm.local.lambda.runtime.RuntimeClients;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,6 +25,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Serves demo functions until killed: {@code demo-logger} (logs each batch), {@code demo-fails} (always fails),
  * {@code demo-slow} (sleeps, then succeeds) and {@code bench-sink} (counts records, returns at once).
+ *
+ * <p>Each {@code --function NAME=RUNTIME:HANDLER --code DIR|JAR} adds the user's own handler, run as processes by
+ * AWS's runtime interface client for the runtime.
  *
  * <p>For {@code scripts/bench}: each {@code --bench-function NAME[:LATENCY_MS]} adds a {@link BenchCounter} (counts
  * records by scanning, keeps produce-to-arrival latencies, answers after its own latency), and {@code bench-stats}
@@ -53,6 +58,20 @@ public final class FunctionHostMain implements Callable<Integer> {
                     + "read through bench-stats.")
     List<String> benchFunctions = new ArrayList<>();
 
+    @Option(names = "--function", paramLabel = "NAME=RUNTIME:HANDLER",
+            description = "Your own handler, run by AWS's runtime interface client (repeatable, each with a --code "
+                    + "in the same order): e.g. orders=nodejs:index.handler, "
+                    + "orders=java:com.example.Fn::handleRequest, "
+                    + "orders=python:app.lambda_handler.")
+    List<String> userFunctions = new ArrayList<>();
+
+    @Option(names = "--code", paramLabel = "DIR|JAR", description = "The code of the --function at the same position.")
+    List<Path> userCode = new ArrayList<>();
+
+    @Option(names = "--logs", paramLabel = "DIR",
+            description = "Each --function's stdout and stderr go to DIR/NAME.log. Default: ${DEFAULT-VALUE}.")
+    Path logDir = Path.of("function-logs");
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new FunctionHostMain()).execute(args));
     }
@@ -61,6 +80,20 @@ public final class FunctionHostMain implements Callable<Integer> {
     public Integer call() throws InterruptedException, IOException {
         if (latencyMs < 0 || slowMs < 0) {
             System.err.println("--latency-ms and --slow-ms must not be negative");
+            return 2;
+        }
+        if (userFunctions.size() != userCode.size()) {
+            System.err.println("each --function needs its --code (got " + userFunctions.size() + " and "
+                    + userCode.size() + ")");
+            return 2;
+        }
+        List<FunctionSpec> specs = new ArrayList<>();
+        try {
+            for (int i = 0; i < userFunctions.size(); i++) {
+                specs.add(FunctionSpec.parse(userFunctions.get(i), userCode.get(i), logDir));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             return 2;
         }
         FunctionHost host = FunctionHost.start(port);
@@ -93,6 +126,10 @@ public final class FunctionHostMain implements Callable<Integer> {
         }
         if (!counters.isEmpty()) {
             host.register("bench-stats", new BenchStats(counters));
+        }
+        RuntimeClients clients = RuntimeClients.fromSystemProperties();
+        for (FunctionSpec spec : specs) {
+            host.register(spec, clients);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // stdout, not the logger: log4j's own shutdown hook may already have stopped logging

@@ -1,6 +1,7 @@
 package dev.flinkesm.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.CustomPojoSerializer;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
@@ -13,12 +14,14 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Calls a user handler the way the Lambda Java runtime does: event classes (e.g. {@code KafkaEvent}) through
- * {@link LambdaEventSerializers}, everything else through the runtime's own Jackson ({@link JacksonFactory});
- * {@link RequestStreamHandler}s get the raw bytes.
+ * Calls a user handler the way the Lambda Java runtime does: a {@link CustomPojoSerializer} found through
+ * {@link ServiceLoader} in the handler's class loader, if there is one, for input and output; else event classes
+ * (e.g. {@code KafkaEvent}) through {@link LambdaEventSerializers} and everything else through the runtime's own
+ * Jackson ({@link JacksonFactory}); {@link RequestStreamHandler}s get the raw bytes.
  */
 abstract class HandlerAdapter {
 
@@ -43,6 +46,20 @@ abstract class HandlerAdapter {
             RequestHandler<Object, Object> typed = (RequestHandler<Object, Object>) requestHandler;
             Type inputType = inputTypeOf(handler.getClass());
             ClassLoader classLoader = handler.getClass().getClassLoader();
+            CustomPojoSerializer custom = ServiceLoader.load(CustomPojoSerializer.class, classLoader)
+                    .findFirst().orElse(null);
+            if (custom != null) {
+                return new HandlerAdapter() {
+                    @Override
+                    byte[] invoke(byte[] input, Context context) throws Exception {
+                        Object event = custom.fromJson(new ByteArrayInputStream(input), inputType);
+                        Object result = typed.handleRequest(event, context);
+                        ByteArrayOutputStream output = new ByteArrayOutputStream();
+                        custom.toJson(result, output, result == null ? Object.class : result.getClass());
+                        return output.toByteArray();
+                    }
+                };
+            }
             PojoSerializer<Object> inputSerializer = serializerFor(inputType, classLoader);
             return new HandlerAdapter() {
                 @Override
