@@ -5,6 +5,7 @@ import dev.flinkesm.batch.PartitionBatcher;
 import dev.flinkesm.failure.Decision;
 import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.OutcomeClassifier;
+import dev.flinkesm.failure.Problems;
 import dev.flinkesm.failure.ReasonCode;
 import dev.flinkesm.failure.destination.FailedBatch;
 import dev.flinkesm.failure.destination.FailureCondition;
@@ -246,6 +247,9 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         publishedInFlight = inFlight;
         publishedStalled = stalled;
+        if (stalled == 0) {
+            metrics.clearProblem(); // every partition moves again: LastProcessingResult is OK
+        }
         publishedBuffered = buffered;
     }
 
@@ -282,6 +286,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 break;
             case RETRY:
                 metrics.recordFailedInvoke(rest);
+                metrics.reportProblem(Problems.functionCallFailed(decision.reason()));
                 scheduleRetry(partition, partition.head(), decision);
                 break;
             case BISECT:

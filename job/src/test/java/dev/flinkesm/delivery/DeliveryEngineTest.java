@@ -7,6 +7,7 @@ import dev.flinkesm.delivery.EngineFixture.Call;
 import dev.flinkesm.failure.ReasonCode;
 import dev.flinkesm.failure.destination.FailureCondition;
 import dev.flinkesm.metrics.EsmMetrics;
+import dev.flinkesm.metrics.ProcessingResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +162,26 @@ class DeliveryEngineTest {
             assertThat(f.engine.firstUndeliveredOffset(p)).isEqualTo(5);
             assertThat(f.done).containsEntry(p.topicPartition(), 5L);
             assertThat(f.invoker.last().offsetList()).isEqualTo(range(5, 10));
+        }
+
+        @Test
+        void aFailingCallIsTheProcessingResultUntilEveryPartitionMovesAgain() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 5);
+            f.step();
+            f.engine.publishGauges();
+            assertThat(f.metrics.gaugeValue(ProcessingResult.LAST_PROCESSING_RESULT)).isEqualTo("OK");
+            f.invoker.last().refused(503, "ServiceException");
+            f.step();
+            assertThat((String) f.metrics.gaugeValue(ProcessingResult.LAST_PROCESSING_RESULT))
+                    .startsWith("PROBLEM: Function call failed (");
+            f.advanceMillis(1000);
+            f.step();
+            f.invoker.last().ok();
+            f.step();
+            f.engine.publishGauges();
+            assertThat(f.metrics.gaugeValue(ProcessingResult.LAST_PROCESSING_RESULT)).isEqualTo("OK");
         }
 
         @Test
