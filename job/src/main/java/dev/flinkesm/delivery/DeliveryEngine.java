@@ -54,11 +54,15 @@ public final class DeliveryEngine implements AutoCloseable {
     /** How often gauges' values are copied for reporter threads. */
     private static final long PUBLISH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-    /** Told when a partition's records up to (excluding) {@code nextOffset} are all done. */
+    /**
+     * Told when a partition's records up to (excluding) {@code nextOffset} are all done. Returns true if it will
+     * report that offset's commit through {@link #committed} (or a pause through {@link #commitsPaused}): the
+     * partition then sends nothing more until it does, so that a crash re-sends only the batch in flight.
+     */
     public interface Progress {
-        Progress NONE = (tp, nextOffset) -> {};
+        Progress NONE = (tp, nextOffset) -> false;
 
-        void done(TopicPartition tp, long nextOffset);
+        boolean done(TopicPartition tp, long nextOffset);
     }
 
     private final DeliveryRules rules;
@@ -338,14 +342,36 @@ public final class DeliveryEngine implements AutoCloseable {
         metrics.recordInvoked(records);
         reports.add(new DeliveryReport(batch.topic(), batch.partition(), batch.firstOffset(),
                 batch.records().get(records - 1).offset(), records, batch.attempts()));
-        progress.done(partition.topicPartition, partition.lastDoneOffset() + 1);
+        reportDone(partition);
     }
 
     /** The head is done as a whole without the function (dead-lettered or dropped). */
     private void completeHead(PartitionState partition) {
         heldBytes -= partition.head().recordBytes();
         partition.completeHead();
-        progress.done(partition.topicPartition, partition.lastDoneOffset() + 1);
+        reportDone(partition);
+    }
+
+    private void reportDone(PartitionState partition) {
+        long next = partition.lastDoneOffset() + 1;
+        if (progress.done(partition.topicPartition, next)) {
+            partition.awaitCommit(next);
+        }
+    }
+
+    /** The consumer group now holds {@code offset} for {@code tp}: a partition waiting for it may send again. */
+    public void committed(TopicPartition tp, long offset) {
+        PartitionState partition = partitions.get(tp.topic() + "-" + tp.partition());
+        if (partition != null) {
+            partition.committed(offset);
+        }
+    }
+
+    /** Commits failed and pause: no partition waits for one any more (delivery goes on; a crash may re-send more). */
+    public void commitsPaused() {
+        for (PartitionState partition : partitionOrder) {
+            partition.stopAwaitingCommit();
+        }
     }
 
     private void scheduleRetry(PartitionState partition, Batch batch, Decision decision) {

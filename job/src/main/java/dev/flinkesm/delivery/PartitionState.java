@@ -19,6 +19,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>{@link #firstUndeliveredOffset()} is the lowest offset not yet done (delivered, dead-lettered or dropped):
  *       what a checkpoint restarts from and what may be committed; every offset up to {@link #lastDoneOffset()} is
  *       done;
+ *   <li>after a batch is done, the partition sends nothing until the group's commit of its next offset is
+ *       acknowledged, so a crash re-sends at most the one batch that was in flight (unless commits fail: then it
+ *       goes on, and a restore may re-send more);
  *   <li>a stalled partition (a record nothing can carry, no destination) keeps its batch at the head, so nothing
  *       after it is sent or committed until an operator acts.
  * </ul>
@@ -41,6 +44,8 @@ public final class PartitionState {
     private FailedBatch deadLetter;
     private int deadLetterAttempts;
     private long lastDoneOffset = -1;
+    /** The offset whose commit this partition waits for before it sends again; -1: none. */
+    private long awaitingCommit = -1;
     private volatile long publishedBufferedRecords;
 
     PartitionState(TopicPartition topicPartition, String splitId, PartitionBatcher batcher) {
@@ -63,7 +68,7 @@ public final class PartitionState {
 
     /** True if this partition may start an invocation (or a destination write) now. */
     boolean canSend(long nowNanos) {
-        if (inFlight || stalledReason != null) {
+        if (inFlight || stalledReason != null || awaitingCommit >= 0) {
             return false;
         }
         if (!pending.isEmpty()) {
@@ -123,6 +128,27 @@ public final class PartitionState {
         retryAtNanos = Long.MIN_VALUE;
     }
 
+    /** Nothing more is sent until the group's commit of {@code nextOffset} is acknowledged (or commits pause). */
+    void awaitCommit(long nextOffset) {
+        awaitingCommit = nextOffset;
+    }
+
+    /** The group holds {@code offset} for this partition; a wait for it (or an older one) ends. */
+    void committed(long offset) {
+        if (awaitingCommit >= 0 && offset >= awaitingCommit) {
+            awaitingCommit = -1;
+        }
+    }
+
+    /** Commits paused: waiting for one would stop delivery, so stop waiting. */
+    void stopAwaitingCommit() {
+        awaitingCommit = -1;
+    }
+
+    boolean awaitingCommit() {
+        return awaitingCommit >= 0;
+    }
+
     /** The head failed and is sent again at {@code atNanos}; nothing behind it goes first. */
     void retryHeadAt(long atNanos) {
         failing = true;
@@ -159,7 +185,7 @@ public final class PartitionState {
 
     /** When this partition next needs the task thread, if nothing arrives meanwhile; MAX_VALUE: not by itself. */
     long nextDeadlineNanos() {
-        if (inFlight || stalledReason != null) {
+        if (inFlight || stalledReason != null || awaitingCommit >= 0) {
             return Long.MAX_VALUE;
         }
         return pending.isEmpty() ? batcher.readyAtNanos() : retryAtNanos;

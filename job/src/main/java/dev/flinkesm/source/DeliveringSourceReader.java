@@ -102,9 +102,21 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         this.splitStarts = new RestoredSplitStarts(committer::admin, settings.consumerGroupId(),
                 settings.restoreOffsets(), metrics);
         this.retention = settings.offsetGapsExpected() ? null : new RetentionWatch(committer::admin, this::post, metrics);
-        // The group follows every finished batch, so a restore re-sends only what was in flight.
+        // The group follows every finished batch, and a partition's next batch waits for that commit: a restore
+        // re-sends only what was in flight.
         this.engine = new DeliveryEngine(settings.rules(), invoker, settings.createDestination(), metrics,
                 clock, this::post, committer::commitDelivered);
+        committer.listen(new OffsetCommitter.Listener() {
+            @Override
+            public void acknowledged(TopicPartition tp, long offset) {
+                engine.committed(tp, offset);
+            }
+
+            @Override
+            public void paused() {
+                engine.commitsPaused();
+            }
+        });
         this.timer = new WakeUpTimer(scheduler, () -> post(() -> {}));
     }
 

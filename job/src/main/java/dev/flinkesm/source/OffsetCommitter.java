@@ -79,6 +79,7 @@ final class OffsetCommitter implements AutoCloseable {
     private int consecutiveFailures;
     private int requests;
     private boolean closed;
+    private Listener listener = Listener.NONE;
 
     OffsetCommitter(String groupId, Properties adminProperties, Executor taskThread, EsmMetrics metrics,
             Consumer<MappingStoppedException> stopMapping) {
@@ -92,10 +93,34 @@ final class OffsetCommitter implements AutoCloseable {
     /**
      * Every record of {@code tp} before {@code nextOffset} is done: commit it now, or with the next request if one
      * is in flight. Call after each batch is delivered, dead-lettered, dropped or filtered out.
+     *
+     * @return true if the {@link Listener} will hear of this offset's acknowledgement (or of commits pausing);
+     *     false if no request will carry it (already committed, or commits paused until the next checkpoint)
      */
-    void commitDelivered(TopicPartition tp, long nextOffset) {
+    boolean commitDelivered(TopicPartition tp, long nextOffset) {
         wanted.merge(tp, nextOffset, Math::max);
         sendIfIdle();
+        // True: a request carries it (now or next) and its answer reaches the listener.
+        return !waitForCheckpoint && !closed && nextOffset > committed.getOrDefault(tp, -1L);
+    }
+
+    /** Hears what the broker acknowledged, and when commits pause after a failure (nothing more will be heard). */
+    interface Listener {
+        Listener NONE = new Listener() {
+            @Override
+            public void acknowledged(TopicPartition tp, long offset) {}
+
+            @Override
+            public void paused() {}
+        };
+
+        void acknowledged(TopicPartition tp, long offset);
+
+        void paused();
+    }
+
+    void listen(Listener listener) {
+        this.listener = listener;
     }
 
     void onSnapshot(long checkpointId, Map<TopicPartition, Long> firstUndeliveredOffsets) {
@@ -174,6 +199,7 @@ final class OffsetCommitter implements AutoCloseable {
         }
         metrics.recordCommitError();
         waitForCheckpoint = true;
+        listener.paused();
         consecutiveFailures++;
         Throwable cause = error.getCause() != null ? error.getCause() : error;
         if (cause instanceof GroupAuthorizationException
@@ -196,6 +222,7 @@ final class OffsetCommitter implements AutoCloseable {
             if (before != null && om.offset() > before) {
                 metrics.recordCommitted(om.offset() - before);
             }
+            listener.acknowledged(tp, om.offset());
         });
     }
 

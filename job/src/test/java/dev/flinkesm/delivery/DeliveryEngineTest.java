@@ -62,6 +62,36 @@ class DeliveryEngineTest {
         }
 
         @Test
+        void aPartitionsNextBatchWaitsForTheCommitOfTheOneBefore() {
+            // So that a crash re-sends at most the batch in flight: the group always holds the offset after the
+            // last batch done before the next one starts.
+            EngineFixture f = EngineFixture.rules().batchSize(5).build();
+            f.commitsReported = true;
+            PartitionState p = f.partition(0);
+            PartitionState other = f.partition(1);
+            f.feed(p, 0, 10);
+            f.feed(other, 0, 10);
+            f.step();
+            f.invoker.calls.get(0).ok();
+            f.step();
+            assertThat(f.invoker.calls).hasSize(2); // orders-0 waits for its commit of 5
+            assertThat(f.engine.nextWakeUpNanos()).isEqualTo(Long.MAX_VALUE); // the commit's answer wakes the task
+            f.engine.committed(p.topicPartition(), 4); // an older commit does not release it
+            f.step();
+            assertThat(f.invoker.calls).hasSize(2);
+            f.engine.committed(p.topicPartition(), 5);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(3);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(5, 10));
+            f.invoker.calls.get(1).ok();
+            f.step();
+            f.engine.commitsPaused(); // commits fail: delivery goes on without waiting
+            f.step();
+            assertThat(f.invoker.calls).hasSize(4);
+            assertThat(f.invoker.last().offsets()).containsOnlyKeys("orders-1");
+        }
+
+        @Test
         void partitionsRunConcurrentlyButNeverPastTheCap() {
             EngineFixture f = EngineFixture.rules().batchSize(5).cap(2).build();
             PartitionState[] partitions = {f.partition(0), f.partition(1), f.partition(2)};

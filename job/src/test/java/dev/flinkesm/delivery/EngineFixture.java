@@ -46,9 +46,15 @@ public final class EngineFixture {
     final Map<TopicPartition, Long> done = new LinkedHashMap<>();
     final DeliveryEngine engine;
 
+    /** Whether Progress promises to report commits (as the reader's committer does while commits work). */
+    boolean commitsReported;
+
     private EngineFixture(DeliveryRules rules, boolean withDestination) {
         engine = new DeliveryEngine(rules, invoker, withDestination ? destination : null, new EsmMetrics(metrics),
-                clock, taskThread::add, done::put);
+                clock, taskThread::add, (tp, next) -> {
+                    done.put(tp, next);
+                    return commitsReported;
+                });
     }
 
     static Builder rules() {

@@ -102,6 +102,20 @@ class DeliveringSourceReaderTest {
         return reader.pollNext(new CollectingOutput(reports));
     }
 
+    /**
+     * Polls until {@code calls} invocations were made. A partition's next batch waits for the group's commit of the
+     * one before; against the unreachable broker the first commit fails (within its 300 ms API timeout), commits
+     * pause, and delivery goes on without waiting.
+     */
+    private void pollUntilCalls(int calls) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (invoker.calls.size() < calls && System.nanoTime() < deadline) {
+            poll();
+            Thread.sleep(10);
+        }
+        assertThat(invoker.calls).hasSize(calls);
+    }
+
     private long checkpointedOffset(List<KafkaPartitionSplit> splits, TopicPartition tp) {
         return splits.stream().filter(s -> s.getTopicPartition().equals(tp)).findFirst().orElseThrow()
                 .getStartingOffset();
@@ -118,10 +132,10 @@ class DeliveringSourceReaderTest {
         assertThat(checkpointedOffset(reader.snapshotState(1), P0)).isEqualTo(100);
         assertThat(checkpointedOffset(reader.snapshotState(1), P1)).isEqualTo(7);
         invoker.last().ok();
-        poll();
+        pollUntilCalls(2);
         assertThat(checkpointedOffset(reader.snapshotState(2), P0)).isEqualTo(110);
         invoker.last().ok();
-        poll();
+        pollUntilCalls(3);
         invoker.last().ok();
         assertThat(checkpointedOffset(reader.snapshotState(3), P0)).isEqualTo(125); // snapshot applies completions
         assertThat(reports).extracting(r -> r.firstOffset).containsExactly(100L, 110L);
@@ -136,7 +150,11 @@ class DeliveringSourceReaderTest {
         assertThat(kafka.paused).containsExactly("orders-0");
         for (int i = 0; i < 3; i++) {
             invoker.last().ok();
-            poll();
+            if (i < 2) {
+                pollUntilCalls(i + 2);
+            } else {
+                poll();
+            }
         }
         assertThat(kafka.paused).isEmpty();
         assertThat(invoker.calls).hasSize(3);
@@ -154,7 +172,11 @@ class DeliveringSourceReaderTest {
         reader.pauseOrResumeSplits(List.of("orders-0"), List.of());
         for (int i = 0; i < 3; i++) {
             invoker.last().ok();
-            poll();
+            if (i < 2) {
+                pollUntilCalls(i + 2);
+            } else {
+                poll();
+            }
         }
         assertThat(kafka.paused).containsExactly("orders-0"); // ours let go, alignment still holds
     }

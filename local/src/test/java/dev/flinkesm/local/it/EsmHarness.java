@@ -67,9 +67,15 @@ final class EsmHarness implements AutoCloseable {
         return env.executeAsync("esm-it " + mapping.uuid());
     }
 
-    /** One TaskManager with 4 slots: room for a parallelism-2 job plus a restarting one. */
+    /**
+     * One TaskManager with 4 slots: room for a parallelism-2 job plus a restarting one. The REST API's metric store
+     * refreshes every second (Flink's default is 10 s): tests read metrics of jobs only seconds old.
+     */
     static MiniClusterExtension miniCluster() {
+        Configuration conf = new Configuration();
+        conf.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setConfiguration(conf)
                 .setNumberTaskManagers(1)
                 .setNumberSlotsPerTaskManager(4)
                 .build());

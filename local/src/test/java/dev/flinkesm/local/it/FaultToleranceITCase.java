@@ -331,7 +331,9 @@ class FaultToleranceITCase {
             }
             assertThat(rest.completedCheckpoints(job.getJobID()))
                     .as("checkpoints keep completing while a partition is stalled").isGreaterThan(checkpointsBefore + 3);
-            assertThat(rest.sourceMetric(job.getJobID(), "StalledPartitions")).isEqualTo(1);
+            // The REST API's metric store lags the job by up to its refresh interval: wait for the stalled one.
+            Await.until(Duration.ofSeconds(15), () -> rest.sourceMetric(job.getJobID(), "StalledPartitions") == 1,
+                    () -> "StalledPartitions " + rest.sourceMetric(job.getJobID(), "StalledPartitions"));
             harness.functions.faults("stall").clear();
             awaitAll(function, produced, 90);
         } finally {
