@@ -49,6 +49,12 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
  * test that made them: the cluster has two slots.
  */
 class MappingApiITCase {
+    /**
+     * Functions the local host serves that no other case here maps: create refuses a function that does not exist,
+     * as AWS does, and these cases list mappings by function name.
+     */
+    private static final String RACE_FUNCTION = "demo-fails";
+    private static final String PAGER_FUNCTION = "demo-slow";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY_ID = "AKIDESMOPERATOR";
     private static final String SECRET = "operator-secret-for-tests";
@@ -231,7 +237,7 @@ class MappingApiITCase {
 
     @Test
     void twoCreatesOfTheSameMappingAtOnceGiveOneMappingAndOneConflict() throws Exception {
-        String json = mappingJson("race-fn", "race", 10, false);
+        String json = mappingJson(RACE_FUNCTION, "race", 10, false);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<HttpResult>> results = new ArrayList<>();
@@ -252,7 +258,7 @@ class MappingApiITCase {
                 "ResourceConflictException", "CreateEventSourceMapping", "An event source mapping with "));
         String uuid = JSON.readTree(r.stream().filter(x -> x.exit == 0).findFirst().orElseThrow().out)
                 .path("UUID").asText();
-        assertThat(lambda.listEventSourceMappings(b -> b.functionName("race-fn")).eventSourceMappings())
+        assertThat(lambda.listEventSourceMappings(b -> b.functionName(RACE_FUNCTION)).eventSourceMappings())
                 .singleElement().satisfies(c -> assertThat(c.uuid()).isEqualTo(uuid));
         lambda.deleteEventSourceMapping(b -> b.uuid(uuid));
         awaitGone(uuid);
@@ -401,20 +407,20 @@ class MappingApiITCase {
         List<String> uuids = new ArrayList<>();
         for (String topic : List.of("page-a", "page-b", "page-c")) {
             uuids.add(ok(awsCli("lambda", "create-event-source-mapping", "--cli-input-json",
-                    mappingJson("pager-fn", topic, 10, false))).path("UUID").asText());
+                    mappingJson(PAGER_FUNCTION, topic, 10, false))).path("UUID").asText());
         }
         uuids.sort(String::compareTo);
-        JsonNode first = ok(awsCli("lambda", "list-event-source-mappings", "--function-name", "pager-fn",
+        JsonNode first = ok(awsCli("lambda", "list-event-source-mappings", "--function-name", PAGER_FUNCTION,
                 "--max-items", "2", "--page-size", "1"));
         assertThat(first.path("EventSourceMappings").findValuesAsText("UUID")).containsExactlyElementsOf(
                 uuids.subList(0, 2));
         String token = first.path("NextToken").asText();
         assertThat(token).isNotEmpty();
-        JsonNode rest = ok(awsCli("lambda", "list-event-source-mappings", "--function-name", "pager-fn",
+        JsonNode rest = ok(awsCli("lambda", "list-event-source-mappings", "--function-name", PAGER_FUNCTION,
                 "--max-items", "2", "--page-size", "1", "--starting-token", token));
         assertThat(rest.path("EventSourceMappings").findValuesAsText("UUID")).containsExactly(uuids.get(2));
         assertThat(rest.has("NextToken")).isFalse();
-        JsonNode all = ok(awsCli("lambda", "list-event-source-mappings", "--function-name", "pager-fn"));
+        JsonNode all = ok(awsCli("lambda", "list-event-source-mappings", "--function-name", PAGER_FUNCTION));
         assertThat(all.path("EventSourceMappings").findValuesAsText("UUID")).containsExactlyElementsOf(uuids);
         for (String uuid : uuids) {
             ok(awsCli("lambda", "delete-event-source-mapping", "--uuid", uuid));
