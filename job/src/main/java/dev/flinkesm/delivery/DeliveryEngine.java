@@ -77,6 +77,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** The same partitions as a list, for the round-robin dispatch without allocating. */
     private final List<PartitionState> partitionOrder = new ArrayList<>();
     private final ArrayDeque<DeliveryReport> reports = new ArrayDeque<>();
+    private final List<PartitionState> filledUp = new ArrayList<>();
     private int inFlight;
     private int dispatchCursor;
     private long nowNanos;
@@ -131,7 +132,23 @@ public final class DeliveryEngine implements AutoCloseable {
     public void accept(PartitionState partition, EncodedRecord record) {
         metrics.recordPolled();
         heldBytes += record.size();
+        boolean wasFull = partition.batcher.hasFullBatchWaiting();
         partition.batcher.add(record, nowNanos);
+        if (!wasFull && partition.batcher.hasFullBatchWaiting() && partition.head() != null) {
+            filledUp.add(partition); // a full batch waits behind one in flight or retrying: read no further ahead
+        }
+    }
+
+    /**
+     * Hands over (and forgets) the partitions that got a full batch waiting since the last call: the reader pauses
+     * them at once, mid-poll, instead of after a whole poll's worth of records has piled up behind them.
+     */
+    public void drainFilledUp(Consumer<PartitionState> out) {
+        if (filledUp.isEmpty()) {
+            return;
+        }
+        filledUp.forEach(out);
+        filledUp.clear();
     }
 
     /** Starts sends for partitions that may send, round-robin, within the concurrency limit. */

@@ -176,6 +176,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         try {
             for (int i = 0; i < RECORDS_PER_POLL; i++) {
                 status = kafkaReader.pollNext(capture);
+                engine.drainFilledUp(this::pauseNow);
                 if (status != InputStatus.MORE_AVAILABLE) {
                     break;
                 }
@@ -190,6 +191,13 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
             throw e;
         }
         return status;
+    }
+
+    /** Pauses a partition that just filled up, before the rest of this poll reads further ahead for it. */
+    private void pauseNow(PartitionState partition) {
+        if (pausedByUs.add(partition.splitId())) {
+            kafkaReader.pauseOrResumeSplits(List.of(partition.splitId()), List.of());
+        }
     }
 
     /** Pauses fetching for partitions that cannot use more records; resumes the others. */
