@@ -89,6 +89,11 @@ public final class PartitionBatcher {
         return !closed.isEmpty();
     }
 
+    /** Closed batches waiting to be sent. */
+    public int closedBatches() {
+        return closed.size();
+    }
+
     public boolean isEmpty() {
         return bufferedRecords == 0;
     }

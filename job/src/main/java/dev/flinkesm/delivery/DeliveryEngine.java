@@ -132,10 +132,13 @@ public final class DeliveryEngine implements AutoCloseable {
     public void accept(PartitionState partition, EncodedRecord record) {
         metrics.recordPolled();
         heldBytes += record.size();
-        boolean wasFull = partition.batcher.hasFullBatchWaiting();
+        int closedBefore = partition.batcher.closedBatches();
         partition.batcher.add(record, nowNanos);
-        if (!wasFull && partition.batcher.hasFullBatchWaiting() && partition.head() != null) {
-            filledUp.add(partition); // a full batch waits behind one in flight or retrying: read no further ahead
+        int closed = partition.batcher.closedBatches();
+        // A batch just closed behind one in flight or retrying (or behind another closed one, which the next
+        // dispatch sends): reading further ahead for this partition would only grow memory.
+        if (closed > closedBefore && (partition.head() != null || closed >= 2)) {
+            filledUp.add(partition);
         }
     }
 

@@ -465,6 +465,24 @@ class DeliveryEngineTest {
         }
 
         @Test
+        void aPartitionIsReportedFilledUpOnceASecondBatchWaitsOrOneWaitsBehindTheHead() {
+            EngineFixture f = EngineFixture.rules().batchSize(10).build();
+            PartitionState p = f.partition(0);
+            List<PartitionState> filled = new ArrayList<>();
+            f.feed(p, 0, 10); // one closed batch, nothing in flight: the next dispatch takes it
+            f.engine.drainFilledUp(filled::add);
+            assertThat(filled).isEmpty();
+            f.feed(p, 10, 10); // a second one: pause now, mid-poll
+            f.engine.drainFilledUp(filled::add);
+            assertThat(filled).containsExactly(p);
+            f.step(); // the first goes out; the second waits behind it
+            filled.clear();
+            f.feed(p, 20, 10);
+            f.engine.drainFilledUp(filled::add);
+            assertThat(filled).containsExactly(p);
+        }
+
+        @Test
         void gaugesShowWhatTheTaskThreadPublishedNotLiveState() {
             // Before the fix, gauges walked the task thread's maps from reporter threads.
             EngineFixture f = EngineFixture.rules().batchSize(10).window(Duration.ofSeconds(1)).build();
