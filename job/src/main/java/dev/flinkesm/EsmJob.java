@@ -53,6 +53,11 @@ public final class EsmJob implements Callable<Integer> {
                     + "fetching pauses (default: ${DEFAULT-VALUE}).")
     long maxBufferedMb;
 
+    @Option(names = "--commit-before-next-batch",
+            description = "A partition's next batch waits until the consumer group holds the offset after the one "
+                    + "before: a crash re-sends at most the batch in flight, at one commit round-trip per batch.")
+    boolean commitBeforeNextBatch;
+
     @Option(names = "--checkpoint-interval-ms", defaultValue = "10000",
             description = "Checkpoint interval if the cluster sets none (default: ${DEFAULT-VALUE}).")
     long checkpointIntervalMs;
@@ -113,6 +118,7 @@ public final class EsmJob implements Callable<Integer> {
                 .parallelism(parallelism)
                 .maxConcurrentInvocations(maxConcurrentInvocations)
                 .maxBufferedBytes(maxBufferedMb << 20)
+                .commitBeforeNextBatch(commitBeforeNextBatch)
                 .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
                 .backoff(Duration.ofMillis(retryInitialBackoffMs), Duration.ofMillis(retryMaxBackoffMs))
                 .invokeTimeout(Duration.ofMillis(invokeTimeoutMs))

@@ -109,7 +109,8 @@ public final class EsmPipeline {
                 new DestinationContext(mapping.uuid(), kafka, aws),
                 options.restoreOffsets)
                 .maxBufferedBytes(options.maxBufferedBytes)
-                .offsetGapsExpected(!mapping.filterPatterns().isEmpty());
+                .offsetGapsExpected(!mapping.filterPatterns().isEmpty())
+                .commitBeforeNextBatch(options.commitBeforeNextBatch);
 
         return env.fromSource(
                         new EsmKafkaSource(kafkaSource.build(), settings),

@@ -85,6 +85,14 @@ public final class JobOptions {
         return this;
     }
 
+    /** A partition's next batch waits for the group's commit of the one before (strict crash-duplicate bound). */
+    public boolean commitBeforeNextBatch;
+
+    public JobOptions commitBeforeNextBatch(boolean wait) {
+        this.commitBeforeNextBatch = wait;
+        return this;
+    }
+
     public JobOptions maxBufferedBytes(long bytes) {
         this.maxBufferedBytes = bytes;
         return this;

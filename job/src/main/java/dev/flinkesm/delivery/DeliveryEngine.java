@@ -374,7 +374,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void reportDone(PartitionState partition) {
         long next = partition.lastDoneOffset() + 1;
-        if (progress.done(partition.topicPartition, next)) {
+        if (progress.done(partition.topicPartition, next) && rules.commitBeforeNextBatch()) {
             partition.awaitCommit(next);
         }
     }

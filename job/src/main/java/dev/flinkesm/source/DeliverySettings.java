@@ -38,6 +38,7 @@ public final class DeliverySettings implements Serializable {
     private final DestinationContext destinationContext;
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private boolean offsetGapsExpected;
+    private boolean commitBeforeNextBatch;
     private final RestoreOffsets restoreOffsets;
 
     public DeliverySettings(
@@ -88,6 +89,12 @@ public final class DeliverySettings implements Serializable {
         return this;
     }
 
+    /** See {@link DeliveryRules#commitBeforeNextBatch()}; call before the settings are shipped. */
+    public DeliverySettings commitBeforeNextBatch(boolean wait) {
+        this.commitBeforeNextBatch = wait;
+        return this;
+    }
+
     public boolean offsetGapsExpected() {
         return offsetGapsExpected;
     }
@@ -95,7 +102,7 @@ public final class DeliverySettings implements Serializable {
     /** The rules the delivery engine applies, for a function reached through {@link #lambda()}. */
     public DeliveryRules rules() {
         return new DeliveryRules(limits, encoder, policy, backoff, maxConcurrentInvocations, maxBufferedBytes,
-                lambda.functionName());
+                lambda.functionName(), commitBeforeNextBatch);
     }
 
     public FailurePolicy policy() {

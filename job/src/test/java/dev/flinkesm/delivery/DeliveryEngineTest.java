@@ -62,10 +62,10 @@ class DeliveryEngineTest {
         }
 
         @Test
-        void aPartitionsNextBatchWaitsForTheCommitOfTheOneBefore() {
+        void withCommitBeforeNextBatchAPartitionsNextBatchWaitsForTheCommitOfTheOneBefore() {
             // So that a crash re-sends at most the batch in flight: the group always holds the offset after the
             // last batch done before the next one starts.
-            EngineFixture f = EngineFixture.rules().batchSize(5).build();
+            EngineFixture f = EngineFixture.rules().batchSize(5).commitBeforeNextBatch().build();
             f.commitsReported = true;
             PartitionState p = f.partition(0);
             PartitionState other = f.partition(1);
@@ -89,6 +89,19 @@ class DeliveryEngineTest {
             f.step();
             assertThat(f.invoker.calls).hasSize(4);
             assertThat(f.invoker.last().offsets()).containsOnlyKeys("orders-1");
+        }
+
+        @Test
+        void byDefaultTheNextBatchDoesNotWaitForTheCommit() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).build();
+            f.commitsReported = true;
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 10);
+            f.step();
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.done).containsEntry(p.topicPartition(), 5L);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(5, 10));
         }
 
         @Test

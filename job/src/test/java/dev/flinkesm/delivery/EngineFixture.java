@@ -71,6 +71,12 @@ public final class EngineFixture {
         boolean destination;
         int cap = 256;
         long maxBufferedBytes = Long.MAX_VALUE;
+        boolean commitBeforeNextBatch;
+
+        Builder commitBeforeNextBatch() {
+            commitBeforeNextBatch = true;
+            return this;
+        }
 
         Builder batchSize(int n) {
             batchSize = n;
@@ -120,7 +126,8 @@ public final class EngineFixture {
         EngineFixture build() {
             DeliveryRules rules = new DeliveryRules(new BatchLimits(batchSize, maxRequestBytes, window), ENCODER,
                     new FailurePolicy(retries, -1, bisect, itemFailures, destination),
-                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), cap, maxBufferedBytes, "fn");
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), cap, maxBufferedBytes, "fn",
+                    commitBeforeNextBatch);
             return new EngineFixture(rules, destination);
         }
     }
