@@ -19,6 +19,8 @@ class MonitoredMetricsTest {
     private static final Path REPO = Path.of("..");
     private static final String OPERATOR = "flink_taskmanager_job_task_operator_";
     private static final String PARTITION = OPERATOR + "topic_partition_";
+    /** FilterCriteria run in the Kafka deserializer, whose metric group is the source's {@code deserializer}. */
+    private static final String DESERIALIZER = OPERATOR + "deserializer_";
     /** Flink's job metrics (JobManager) the dashboard and rules use. */
     private static final Set<String> FLINK_JOB_METRICS = Set.of("numRestarts", "lastCheckpointDuration",
             "lastCheckpointSize", "numberOfFailedCheckpoints");
@@ -41,6 +43,8 @@ class MonitoredMetricsTest {
         for (Series s : all) {
             if (s.name().startsWith(PARTITION)) {
                 assertThat(s.name().substring(PARTITION.length())).isEqualTo(EsmMetrics.OFFSET_LAG);
+            } else if (s.name().startsWith(DESERIALIZER)) {
+                assertThat(s.name().substring(DESERIALIZER.length())).isEqualTo(EsmMetrics.FILTERED_OUT_EVENT_COUNT);
             } else if (s.name().startsWith(OPERATOR)) {
                 assertThat(registered).as(s.name()).contains(s.name().substring(OPERATOR.length()));
             } else {
