@@ -1,6 +1,7 @@
 package dev.flinkesm;
 
 import dev.flinkesm.aws.HttpClientKind;
+import dev.flinkesm.invoke.InvokerKind;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.source.RestoreOffsets;
@@ -74,6 +75,12 @@ public final class EsmJob implements Callable<Integer> {
             description = "The SDK HTTP client for invocations: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     HttpClientKind httpClient;
 
+    @Option(names = "--invoker", defaultValue = "SDK",
+            description = "How invocations are sent: SDK (LambdaAsyncClient on --http-client, the default) or "
+                    + "SIGNED_HTTP (the SDK's SigV4 signer, credentials, region and endpoint on the JDK's HTTP "
+                    + "client, without the SDK's request pipeline: less CPU per invocation, docs/performance.md).")
+    InvokerKind invoker;
+
     @Option(names = "--restore-offsets", defaultValue = "LATER",
             description = "Where a restored partition starts: LATER (default) of its checkpointed offset and the "
                     + "consumer group's committed one, so a crash re-sends only what was in flight; CHECKPOINT: the "
@@ -123,6 +130,7 @@ public final class EsmJob implements Callable<Integer> {
                 .backoff(Duration.ofMillis(retryInitialBackoffMs), Duration.ofMillis(retryMaxBackoffMs))
                 .invokeTimeout(Duration.ofMillis(invokeTimeoutMs))
                 .httpClient(httpClient)
+                .invoker(invoker)
                 .restoreOffsets(restoreOffsets);
         options.kafkaProperties.putAll(kafkaProperties);
         endpoints.forEach(options::endpoint);

@@ -99,7 +99,7 @@ public final class EsmPipeline {
                 new BatchLimits(mapping.batchSize(), mapping.maximumBatchingWindow()),
                 encoder,
                 new LambdaClientFactory(mapping.functionName(), aws, options.maxConcurrentInvocations,
-                        options.invokeTimeout),
+                        options.invokeTimeout, options.invoker),
                 new Backoff(options.retryInitialBackoff, options.retryMaxBackoff),
                 options.maxConcurrentInvocations,
                 mapping.consumerGroupId(),

@@ -3,6 +3,7 @@ package dev.flinkesm;
 import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.aws.HttpClientKind;
+import dev.flinkesm.invoke.InvokerKind;
 import dev.flinkesm.failure.Backoff;
 import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.source.DeliverySettings;
@@ -23,6 +24,7 @@ public final class JobOptions {
     public Duration retryMaxBackoff = Backoff.DEFAULT_MAX;
     public Duration invokeTimeout = LambdaClientFactory.DEFAULT_INVOKE_TIMEOUT;
     public HttpClientKind httpClient = HttpClientKind.CRT;
+    public InvokerKind invoker = InvokerKind.SDK;
     /** Used when the cluster's configuration does not enable checkpointing itself. */
     public Duration checkpointInterval = Duration.ofSeconds(10);
     /** Where a restored partition starts; {@link RestoreOffsets#CHECKPOINT} for a deliberate rewind. */
@@ -100,6 +102,11 @@ public final class JobOptions {
 
     public JobOptions httpClient(HttpClientKind kind) {
         this.httpClient = kind;
+        return this;
+    }
+
+    public JobOptions invoker(InvokerKind kind) {
+        this.invoker = kind;
         return this;
     }
 

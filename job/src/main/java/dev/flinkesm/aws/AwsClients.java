@@ -58,7 +58,7 @@ public final class AwsClients implements Serializable {
     /** Upper bound for one non-Invoke call including the SDK's retries: the caller's own backoff takes over. */
     public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(60);
 
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
     /** Connections per destination client: one write per failed batch, never many at once per subtask. */

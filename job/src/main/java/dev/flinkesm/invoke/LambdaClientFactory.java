@@ -3,6 +3,7 @@ package dev.flinkesm.invoke;
 import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.aws.HttpClientKind;
+import dev.flinkesm.delivery.Invoker;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
  * <p>Serializable: it travels in the job graph and builds the client on the task manager. It holds no credentials.
  */
 public final class LambdaClientFactory implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /** Lambda functions may run 15 minutes; ESM functions should stay under 14. Give the call that long. */
     public static final Duration DEFAULT_INVOKE_TIMEOUT = Duration.ofMinutes(15);
@@ -29,12 +30,19 @@ public final class LambdaClientFactory implements Serializable {
     private final AwsClients aws;
     private final int maxConcurrency;
     private final Duration invokeTimeout;
+    private final InvokerKind invokerKind;
 
     public LambdaClientFactory(String functionName, AwsClients aws, int maxConcurrency, Duration invokeTimeout) {
+        this(functionName, aws, maxConcurrency, invokeTimeout, InvokerKind.SDK);
+    }
+
+    public LambdaClientFactory(String functionName, AwsClients aws, int maxConcurrency, Duration invokeTimeout,
+            InvokerKind invokerKind) {
         this.functionName = functionName;
         this.aws = aws;
         this.maxConcurrency = maxConcurrency;
         this.invokeTimeout = invokeTimeout;
+        this.invokerKind = invokerKind;
     }
 
     /** @param endpoint null: the SDK's own endpoint resolution */
@@ -49,8 +57,15 @@ public final class LambdaClientFactory implements Serializable {
                 maxConcurrency, invokeTimeout);
     }
 
-    public LambdaInvoker createInvoker() {
-        return new LambdaInvoker(createClient(), functionName);
+    public Invoker createInvoker() {
+        return switch (invokerKind) {
+            case SDK -> new LambdaInvoker(createClient(), functionName);
+            case SIGNED_HTTP -> new SignedHttpInvoker(createClient(), functionName, invokeTimeout);
+        };
+    }
+
+    public InvokerKind invokerKind() {
+        return invokerKind;
     }
 
     /** The client alone (e.g. for {@code GetFunction}); the caller closes it. */

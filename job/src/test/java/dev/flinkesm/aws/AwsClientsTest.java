@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.flinkesm.invoke.InvokeResult;
 import dev.flinkesm.invoke.LambdaClientFactory;
-import dev.flinkesm.invoke.LambdaInvoker;
+import dev.flinkesm.delivery.Invoker;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -152,7 +152,7 @@ class AwsClientsTest {
                     .withEndpoint(AwsService.LAMBDA, "http://127.0.0.1:" + server.getAddress().getPort());
             LambdaClientFactory factory = new LambdaClientFactory(
                     "arn:aws:lambda:ap-south-1:123456789012:function:f", aws, 4, Duration.ofSeconds(10));
-            try (LambdaInvoker invoker = factory.createInvoker()) {
+            try (Invoker invoker = factory.createInvoker()) {
                 InvokeResult result = invoker.invoke("{}".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
                 assertThat(result.kind()).isEqualTo(InvokeResult.Kind.SUCCESS);
             }

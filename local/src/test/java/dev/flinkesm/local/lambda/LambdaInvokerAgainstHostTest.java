@@ -2,7 +2,11 @@ package dev.flinkesm.local.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
+import dev.flinkesm.delivery.Invoker;
 import dev.flinkesm.invoke.InvokeResult;
+import dev.flinkesm.invoke.InvokerKind;
 import dev.flinkesm.aws.HttpClientKind;
 import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.invoke.LambdaInvoker;
@@ -12,7 +16,6 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,24 +39,28 @@ class LambdaInvokerAgainstHostTest {
         host.close();
     }
 
-    private static LambdaInvoker invoker(String function) {
-        return invoker(function, HttpClientKind.CRT);
-    }
+    /** The SDK invoker on each HTTP client, and the signed-HTTP invoker. */
+    enum Path {
+        SDK_CRT, SDK_NETTY, SIGNED_HTTP;
 
-    private static LambdaInvoker invoker(String function, HttpClientKind http) {
-        return new LambdaClientFactory(function, host.endpoint().toString(), 8, Duration.ofSeconds(10), http)
-                .createInvoker();
+        Invoker invoker(String function, String endpoint) {
+            AwsClients aws = AwsClients.standard()
+                    .withHttpClient(this == SDK_NETTY ? HttpClientKind.NETTY : HttpClientKind.CRT)
+                    .withEndpoint(AwsService.LAMBDA, endpoint);
+            return new LambdaClientFactory(function, aws, 8, Duration.ofSeconds(10),
+                    this == SIGNED_HTTP ? InvokerKind.SIGNED_HTTP : InvokerKind.SDK).createInvoker();
+        }
     }
 
     private static final byte[] EVENT =
             "{\"eventSource\":\"SelfManagedKafka\",\"bootstrapServers\":\"b:9092\",\"records\":{}}".getBytes();
 
     @ParameterizedTest
-    @EnumSource(HttpClientKind.class)
-    void eachKindOfAnswerBecomesItsResultWithEitherHttpClient(HttpClientKind http)
-            throws Exception {
-        try (LambdaInvoker quick = invoker("quick", http); LambdaInvoker fails = invoker("fails", http);
-                LambdaInvoker missing = invoker("missing", http)) {
+    @EnumSource(Path.class)
+    void eachKindOfAnswerBecomesItsResultOnEveryPath(Path path) throws Exception {
+        String endpoint = host.endpoint().toString();
+        try (Invoker quick = path.invoker("quick", endpoint); Invoker fails = path.invoker("fails", endpoint);
+                Invoker missing = path.invoker("missing", endpoint)) {
             assertThat(quick.invoke(EVENT).get().kind()).isEqualTo(InvokeResult.Kind.SUCCESS);
             InvokeResult error = fails.invoke(EVENT).get();
             assertThat(error.kind()).isEqualTo(InvokeResult.Kind.FUNCTION_ERROR);
@@ -65,32 +72,36 @@ class LambdaInvokerAgainstHostTest {
     }
 
     @ParameterizedTest
-    @EnumSource(HttpClientKind.class)
-    void aRefusedConnectionIsAFailureWithoutResponse(HttpClientKind http) throws Exception {
-        try (LambdaInvoker nowhere = new LambdaClientFactory("quick", "http://127.0.0.1:1", 8, Duration.ofSeconds(10),
-                http).createInvoker()) {
+    @EnumSource(Path.class)
+    void aRefusedConnectionIsAFailureWithoutResponse(Path path) throws Exception {
+        try (Invoker nowhere = path.invoker("quick", "http://127.0.0.1:1")) {
             InvokeResult refused = nowhere.invoke(EVENT).get();
             assertThat(refused.kind()).isEqualTo(InvokeResult.Kind.REQUEST_FAILURE);
             assertThat(refused.statusCode()).isEqualTo(InvokeResult.NO_RESPONSE);
         }
     }
 
-    @Test
-    void throttlingAndServerErrorsKeepTheirStatus() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void throttlingAndServerErrorsKeepTheirStatusAndCode(Path path) throws Exception {
         host.faults("quick").throttleNext(1).serverErrorNext(1);
-        try (LambdaInvoker quick = invoker("quick")) {
+        try (Invoker quick = path.invoker("quick", host.endpoint().toString())) {
             InvokeResult first = quick.invoke(EVENT).get();
             InvokeResult second = quick.invoke(EVENT).get();
             assertThat(java.util.List.of(first.statusCode(), second.statusCode())).containsExactlyInAnyOrder(429, 500);
+            assertThat(java.util.List.of(first.errorCode(), second.errorCode()))
+                    .containsExactlyInAnyOrder("TooManyRequestsException", "ServiceException");
         } finally {
             host.faults("quick").clear();
         }
     }
 
-    @Test
-    void theConfiguredTimeoutIsReadAndOverFourteenMinutesIsTooLong() throws Exception {
-        try (LambdaInvoker tooLong = invoker("long-timeout"); LambdaInvoker quick = invoker("quick");
-                LambdaInvoker missing = invoker("missing")) {
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void theConfiguredTimeoutIsReadAndOverFourteenMinutesIsTooLong(Path path) throws Exception {
+        String endpoint = host.endpoint().toString();
+        try (Invoker tooLong = path.invoker("long-timeout", endpoint); Invoker quick = path.invoker("quick", endpoint);
+                Invoker missing = path.invoker("missing", endpoint)) {
             Optional<Duration> timeout = tooLong.configuredTimeout().get();
             assertThat(timeout).contains(Duration.ofMinutes(15));
             assertThat(timeout.get()).isGreaterThan(LambdaInvoker.MAX_FUNCTION_TIMEOUT);
