@@ -59,6 +59,12 @@ public final class EsmJob implements Callable<Integer> {
                     + "before: a crash re-sends at most the batch in flight, at one commit round-trip per batch.")
     boolean commitBeforeNextBatch;
 
+    @Option(names = "--commit-interval-ms", defaultValue = "50",
+            description = "Least milliseconds between two offset commits of a subtask (default ${DEFAULT-VALUE}; "
+                    + "0: after every batch, one request per batch). A crash re-sends what was in flight and what "
+                    + "was delivered in the last interval. Ignored with --commit-before-next-batch.")
+    long commitIntervalMs;
+
     @Option(names = "--checkpoint-interval-ms", defaultValue = "10000",
             description = "Checkpoint interval if the cluster sets none (default: ${DEFAULT-VALUE}).")
     long checkpointIntervalMs;
@@ -126,6 +132,7 @@ public final class EsmJob implements Callable<Integer> {
                 .maxConcurrentInvocations(maxConcurrentInvocations)
                 .maxBufferedBytes(maxBufferedMb << 20)
                 .commitBeforeNextBatch(commitBeforeNextBatch)
+                .commitInterval(Duration.ofMillis(commitIntervalMs))
                 .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
                 .backoff(Duration.ofMillis(retryInitialBackoffMs), Duration.ofMillis(retryMaxBackoffMs))
                 .invokeTimeout(Duration.ofMillis(invokeTimeoutMs))

@@ -110,7 +110,8 @@ public final class EsmPipeline {
                 options.restoreOffsets)
                 .maxBufferedBytes(options.maxBufferedBytes)
                 .offsetGapsExpected(!mapping.filterPatterns().isEmpty())
-                .commitBeforeNextBatch(options.commitBeforeNextBatch);
+                .commitBeforeNextBatch(options.commitBeforeNextBatch)
+                .commitInterval(options.commitInterval);
 
         return env.fromSource(
                         new EsmKafkaSource(kafkaSource.build(), settings),

@@ -98,7 +98,8 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         EsmMetrics metrics = new EsmMetrics(context.metricGroup());
         this.invoker = invoker;
         this.committer = new OffsetCommitter(
-                settings.consumerGroupId(), settings.adminProperties(), this::post, metrics, this::stopMapping);
+                settings.consumerGroupId(), settings.adminProperties(), this::post, metrics, this::stopMapping,
+                settings.commitInterval());
         this.splitStarts = new RestoredSplitStarts(committer::admin, settings.consumerGroupId(),
                 settings.restoreOffsets(), metrics);
         this.retention = settings.offsetGapsExpected() ? null : new RetentionWatch(committer::admin, this::post, metrics);

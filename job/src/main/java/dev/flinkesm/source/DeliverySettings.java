@@ -11,6 +11,7 @@ import dev.flinkesm.failure.destination.OnFailureDestinations;
 import dev.flinkesm.invoke.LambdaClientFactory;
 import dev.flinkesm.payload.KafkaEventEncoder;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -39,6 +40,7 @@ public final class DeliverySettings implements Serializable {
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private boolean offsetGapsExpected;
     private boolean commitBeforeNextBatch;
+    private Duration commitInterval = Duration.ZERO; // JobOptions holds the job's default
     private final RestoreOffsets restoreOffsets;
 
     public DeliverySettings(
@@ -93,6 +95,22 @@ public final class DeliverySettings implements Serializable {
     public DeliverySettings commitBeforeNextBatch(boolean wait) {
         this.commitBeforeNextBatch = wait;
         return this;
+    }
+
+    /**
+     * The least time between two commit requests of a reader (zero: after every batch); call before the settings
+     * are shipped. Ignored with {@link #commitBeforeNextBatch}, whose batches wait for their commit.
+     */
+    public DeliverySettings commitInterval(Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("the commit interval must not be negative, got " + interval);
+        }
+        this.commitInterval = interval;
+        return this;
+    }
+
+    public Duration commitInterval() {
+        return commitBeforeNextBatch ? Duration.ZERO : commitInterval;
     }
 
     public boolean offsetGapsExpected() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>what is committed for a partition is an offset the reader reported as delivered up to
  *       ({@link #commitDelivered}: every record before it was delivered, dead-lettered, dropped or filtered), so a
  *       commit never passes an undelivered record;
- *   <li>at most one commit request is in flight per reader; offsets reported meanwhile wait and coalesce, the newest
- *       per partition winning;
+ *   <li>at most one commit request is in flight per reader, and requests start at least {@code minInterval} apart;
+ *       offsets reported meanwhile wait and coalesce, the newest per partition winning, and a request for them is
+ *       due without further reports (so the group catches up with a partition that has gone quiet);
  *   <li>per partition, what this committer sends never goes backwards (a reported offset below one already reported
  *       is ignored);
  *   <li>a completed checkpoint's offsets are committed too (a partition that has delivered nothing yet keeps its
@@ -80,9 +82,23 @@ final class OffsetCommitter implements AutoCloseable {
     private int requests;
     private boolean closed;
     private Listener listener = Listener.NONE;
+    private final CommitPacer pacer;
+    /** A delayed {@link #sendIfIdle()} is scheduled. */
+    private boolean sendDue;
 
     OffsetCommitter(String groupId, Properties adminProperties, Executor taskThread, EsmMetrics metrics,
             Consumer<MappingStoppedException> stopMapping) {
+        this(groupId, adminProperties, taskThread, metrics, stopMapping, Duration.ZERO);
+    }
+
+    /**
+     * @param minInterval the least time between the starts of two commit requests: zero commits after every batch
+     *     (when the previous request is answered); more trades a few more batches sent again after a crash for
+     *     fewer requests to the group coordinator, which at BatchSize 100 cost job and broker CPU (docs/offsets.md)
+     */
+    OffsetCommitter(String groupId, Properties adminProperties, Executor taskThread, EsmMetrics metrics,
+            Consumer<MappingStoppedException> stopMapping, Duration minInterval) {
+        this.pacer = new CommitPacer(minInterval.toNanos(), System::nanoTime);
         this.groupId = groupId;
         this.adminProperties = adminProperties;
         this.taskThread = taskThread;
@@ -161,13 +177,23 @@ final class OffsetCommitter implements AutoCloseable {
     }
 
     private void sendIfIdle() {
-        if (inFlight != null || waitForCheckpoint || closed) {
+        if (inFlight != null || waitForCheckpoint || closed || sendDue) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> toCommit = notYetCommitted();
         if (toCommit.isEmpty()) {
             return;
         }
+        long wait = pacer.waitNanos();
+        if (wait > 0) {
+            sendDue = true;
+            CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, taskThread).execute(() -> {
+                sendDue = false;
+                sendIfIdle();
+            });
+            return;
+        }
+        pacer.started();
         KafkaFuture<Void> request = admin().alterConsumerGroupOffsets(groupId, toCommit).all();
         inFlight = request;
         requests++;
