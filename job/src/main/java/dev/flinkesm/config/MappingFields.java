@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
  * The parser reads the Kafka fields in this order (a field may look at the ones above it), {@link
  * EventSourceMapping#toJson()} writes them in this order, and {@code esm update} takes exactly the updatable ones.
  *
- * <p>A new field is one entry here plus, for a Kafka field, a component of {@link EventSourceMapping}. The update
- * slots give the order of the AWS CLI's list of UpdateEventSourceMapping's parameters, which its "Unknown
+ * <p>A new field is one entry here plus, for a Kafka field, a component of {@link EventSourceMapping} (and its
+ * argument where {@link MappingParser} builds the mapping). A field without {@code updatable(slot)} is create-only;
+ * the slots give the order of the AWS CLI's list of UpdateEventSourceMapping's parameters, which its "Unknown
  * parameter" message prints.
  */
 public final class MappingFields {
@@ -40,15 +41,15 @@ public final class MappingFields {
     static final Field<Instant> STARTING_POSITION_TIMESTAMP =
             Field.<Instant>kafka("StartingPositionTimestamp")
                     .reads(StartReaders::startingPositionTimestamp)
-                    .writes(m -> m.startingPositionTimestamp().orElse(null), StartReaders::writeTimestamp)
+                    .writes(EventSourceMapping::startingPositionTimestampOrNull, StartReaders::writeTimestamp)
                     .declared();
     static final Field<String> SELF_MANAGED_EVENT_SOURCE = Field.<String>kafka("SelfManagedEventSource")
             .reads(EventSourceReaders::selfManagedEventSource)
-            .writes(m -> m.bootstrapServers().orElse(null), EventSourceReaders::writeSelfManagedEventSource)
+            .writes(EventSourceMapping::bootstrapServersOrNull, EventSourceReaders::writeSelfManagedEventSource)
             .declared();
     static final Field<String> EVENT_SOURCE_ARN = Field.<String>kafka("EventSourceArn")
             .reads(EventSourceReaders::eventSourceArn)
-            .writes(m -> m.eventSourceArn().orElse(null), MappingFields::text).declared();
+            .writes(EventSourceMapping::eventSourceArnOrNull, MappingFields::text).declared();
     static final Field<String> SELF_MANAGED_KAFKA_CONFIG = Field.<String>kafka("SelfManagedKafkaEventSourceConfig")
             .reads(EventSourceReaders.kafkaConfig(true))
             .writes(m -> m.isMsk() ? null : m.consumerGroupId(), EventSourceReaders::writeKafkaConfig).declared();
@@ -93,7 +94,7 @@ public final class MappingFields {
             .declared();
     static final Field<DestinationAddress> DESTINATION_CONFIG = Field.<DestinationAddress>kafka("DestinationConfig")
             .updatable(6).reads(FailureReaders::destinationConfig)
-            .writes(m -> m.onFailureDestination().orElse(null), FailureReaders::writeDestinationConfig).declared();
+            .writes(EventSourceMapping::onFailureDestinationOrNull, FailureReaders::writeDestinationConfig).declared();
 
     /** All fields; Kafka fields in reading and canonical JSON order. */
     static final List<Field<?>> ALL = List.of(
