@@ -4,6 +4,7 @@ import dev.flinkesm.aws.HttpClientKind;
 import dev.flinkesm.invoke.InvokerKind;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
+import dev.flinkesm.filter.FilterQuota;
 import dev.flinkesm.source.RestoreOffsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,11 @@ public final class EsmJob implements Callable<Integer> {
         @Option(names = "--mapping-json", description = "The mapping JSON itself (for REST submission).")
         String json;
     }
+
+    @Option(names = FilterQuota.OPTION, paramLabel = "N", defaultValue = "5", converter = FilterQuotaConverter.class,
+            description = "Filters a mapping may have, 5..10: AWS's default quota is 5 and a quota increase raises it"
+                    + " to 10 (default: ${DEFAULT-VALUE}).")
+    FilterQuota filterQuota;
 
     @Option(names = "--lambda-endpoint", description = "The same as --endpoint lambda=URL.")
     String lambdaEndpoint;
@@ -111,8 +117,8 @@ public final class EsmJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // An invalid mapping throws MappingValidationException (ESM_CONFIG_NOT_VALID: ...) to the submitter.
-        EventSourceMapping parsed =
-                mapping.file != null ? MappingParser.parse(mapping.file) : MappingParser.parse(mapping.json);
+        EventSourceMapping parsed = mapping.file != null
+                ? MappingParser.parse(mapping.file, filterQuota) : MappingParser.parse(mapping.json, filterQuota);
         if (!parsed.enabled()) {
             LOG.info("Mapping {} has Enabled: false; nothing to run.", parsed.uuid());
             System.err.println("Mapping " + parsed.uuid() + " has Enabled: false; nothing to run.");

@@ -3,6 +3,7 @@ package dev.flinkesm;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.config.MappingValidationException;
+import dev.flinkesm.filter.FilterQuota;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -16,11 +17,13 @@ public final class JobArguments {
     private final Path mappingFile;
     private final String mappingJson;
     private final JobOptions options;
+    private final FilterQuota filterQuota;
 
-    private JobArguments(Path mappingFile, String mappingJson, JobOptions options) {
+    private JobArguments(Path mappingFile, String mappingJson, JobOptions options, FilterQuota filterQuota) {
         this.mappingFile = mappingFile;
         this.mappingJson = mappingJson;
         this.options = options;
+        this.filterQuota = filterQuota;
     }
 
     /**
@@ -30,7 +33,7 @@ public final class JobArguments {
     public static JobArguments parse(String... args) {
         EsmJob job = new EsmJob();
         new CommandLine(job).parseArgs(args);
-        return new JobArguments(job.mapping.file, job.mapping.json, job.options());
+        return new JobArguments(job.mapping.file, job.mapping.json, job.options(), job.filterQuota);
     }
 
     /** {@code --mapping FILE}, if given (on Kubernetes: a file of a mounted ConfigMap). */
@@ -47,12 +50,18 @@ public final class JobArguments {
         return options;
     }
 
+    /** {@code --max-filters}: how many filters the mapping may have. */
+    public FilterQuota filterQuota() {
+        return filterQuota;
+    }
+
     /**
      * The mapping, parsed and validated as the job does.
      *
      * @throws MappingValidationException listing every violation
      */
     public EventSourceMapping mapping() {
-        return mappingFile != null ? MappingParser.parse(mappingFile) : MappingParser.parse(mappingJson);
+        return mappingFile != null
+                ? MappingParser.parse(mappingFile, filterQuota) : MappingParser.parse(mappingJson, filterQuota);
     }
 }

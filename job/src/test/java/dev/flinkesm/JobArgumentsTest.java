@@ -54,6 +54,26 @@ class JobArgumentsTest {
     }
 
     @Test
+    void maxFiltersRaisesTheFilterQuotaTheMappingIsParsedUnder() {
+        String six = MAPPING.substring(0, MAPPING.length() - 1) + ",\"FilterCriteria\":{\"Filters\":["
+                + String.join(",", java.util.Collections.nCopies(6, "{\"Pattern\":\"{\\\"partition\\\":[0]}\"}"))
+                + "]}}";
+        assertThatThrownBy(() -> JobArguments.parse("--mapping-json", six).mapping())
+                .isInstanceOf(dev.flinkesm.config.MappingValidationException.class)
+                .hasMessageContaining("FilterCriteria.Filters has 6 filters; at most 5 are allowed");
+        JobArguments raised = JobArguments.parse("--mapping-json", six, "--max-filters", "6");
+        assertThat(raised.filterQuota().maxFilters()).isEqualTo(6);
+        assertThat(raised.mapping().filterPatterns()).hasSize(6);
+    }
+
+    @Test
+    void maxFiltersOutsideWhatAwsGrantsIsAUsageError() {
+        assertThatThrownBy(() -> JobArguments.parse("--mapping-json", MAPPING, "--max-filters", "11"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--max-filters 11 is out of range 5..10");
+    }
+
+    @Test
     void theMappingIsParsedAsTheJobParsesIt() {
         assertThat(JobArguments.parse("--mapping-json", MAPPING).mapping().functionName()).isEqualTo("f");
     }

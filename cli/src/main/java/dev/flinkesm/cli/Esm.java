@@ -88,7 +88,7 @@ public final class Esm {
     public static EventSourceMapping validate(String mappingJson, List<String> jobArgs) {
         EventSourceMapping mapping;
         try {
-            mapping = MappingParser.parse(mappingJson);
+            mapping = MappingParser.parse(mappingJson, JobArgs.filterQuota(jobArgs));
         } catch (MappingValidationException e) {
             throw EsmError.invalid(e.getMessage());
         }
@@ -190,7 +190,7 @@ public final class Esm {
             if (status.transitional()) {
                 throw EsmError.inUse("update");
             }
-            EventSourceMapping next = UpdateRules.apply(record.mapping, changes);
+            EventSourceMapping next = UpdateRules.apply(record.mapping, changes, record.jobArgs);
             if (changes.has("FunctionName")) {
                 FunctionGate.require(next.functionName(), record.jobArgs);
             }

@@ -22,7 +22,7 @@ final class FunctionGate {
         // The job's endpoint, region and credentials resolution; Netty for one call (the HTTP client does not
         // change Lambda's answer, and the CRT's natives are not worth loading for it).
         FunctionCheck.Result result = FunctionCheck.check(new LambdaClientFactory(functionName,
-                jobArg(jobArgs, "--lambda-endpoint"), 1, Duration.ofSeconds(30),
+                JobArgs.value(jobArgs, "--lambda-endpoint"), 1, Duration.ofSeconds(30),
                 dev.flinkesm.aws.HttpClientKind.NETTY));
         if (result.refused()) {
             throw new EsmError(result.errorCode(), result.message(), EsmError.SERVICE);
@@ -30,19 +30,5 @@ final class FunctionGate {
         if (result.outcome() == FunctionCheck.Outcome.UNKNOWN) {
             LOG.warn("Function {} not checked: {}", functionName, result.message());
         }
-    }
-
-    /** The value of a job option written {@code --name value} or {@code --name=value}; null if absent. */
-    static String jobArg(List<String> jobArgs, String name) {
-        for (int i = 0; i < jobArgs.size(); i++) {
-            String arg = jobArgs.get(i);
-            if (arg.equals(name) && i + 1 < jobArgs.size()) {
-                return jobArgs.get(i + 1);
-            }
-            if (arg.startsWith(name + "=")) {
-                return arg.substring(name.length() + 1);
-            }
-        }
-        return null;
     }
 }

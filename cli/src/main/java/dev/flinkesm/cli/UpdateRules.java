@@ -3,6 +3,7 @@ package dev.flinkesm.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flinkesm.config.EventSourceMapping;
+import dev.flinkesm.config.MappingFields;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.config.MappingValidationException;
 import java.util.ArrayList;
@@ -12,17 +13,13 @@ import java.util.Map;
 
 /**
  * Which fields {@code UpdateEventSourceMapping} takes, and how a change is applied: the new mapping is the stored
- * one with the changed fields replaced, validated again by the job's own parser. {@code Topics}, the event source,
- * {@code StartingPosition} and the consumer group are create-only: AWS's API has no parameter for them, and the
- * CLI refuses them with botocore's message.
+ * one with the changed fields replaced, validated again by the job's own parser. Which fields are create-only
+ * ({@code Topics}, the event source, {@code StartingPosition}, the consumer group) is declared in the job's
+ * {@link MappingFields}; the CLI refuses them with botocore's message.
  */
 public final class UpdateRules {
-    /** UpdateEventSourceMapping's parameters, in AWS's order. */
-    public static final List<String> UPDATABLE = List.of(
-            "UUID", "FunctionName", "Enabled", "BatchSize", "FilterCriteria", "MaximumBatchingWindowInSeconds",
-            "DestinationConfig", "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError", "MaximumRetryAttempts",
-            "ParallelizationFactor", "SourceAccessConfigurations", "TumblingWindowInSeconds", "FunctionResponseTypes",
-            "ScalingConfig", "DocumentDBEventSourceConfig", "KMSKeyArn", "MetricsConfig", "ProvisionedPollerConfig");
+    /** UpdateEventSourceMapping's parameters, in the AWS CLI's order: the updatable fields of the job's table. */
+    public static final List<String> UPDATABLE = MappingFields.updatable();
 
     private UpdateRules() {}
 
@@ -50,6 +47,11 @@ public final class UpdateRules {
      * a rule.
      */
     public static EventSourceMapping apply(ObjectNode current, ObjectNode changes) {
+        return apply(current, changes, List.of());
+    }
+
+    /** As {@link #apply(ObjectNode, ObjectNode)}, under the filter quota of the mapping's job arguments. */
+    public static EventSourceMapping apply(ObjectNode current, ObjectNode changes, List<String> jobArgs) {
         check(changes);
         ObjectNode next = current.deepCopy();
         for (Iterator<Map.Entry<String, JsonNode>> it = changes.fields(); it.hasNext(); ) {
@@ -64,7 +66,7 @@ public final class UpdateRules {
             }
         }
         try {
-            return MappingParser.parse(next.toString());
+            return MappingParser.parse(next.toString(), JobArgs.filterQuota(jobArgs));
         } catch (MappingValidationException ex) {
             throw EsmError.invalid(ex.getMessage());
         }

@@ -33,7 +33,7 @@ import software.amazon.event.ruler.JsonRuleCompiler;
  * </ul>
  */
 public final class FilterCriteria {
-    /** AWS's default quota of filters per mapping; AWS raises it to 10 on request. */
+    /** AWS's default quota of filters per mapping; AWS raises it to 10 on request, here {@link FilterQuota} does. */
     public static final int DEFAULT_MAX_FILTERS = 5;
     /** The most filters AWS allows with a raised quota. */
     public static final int QUOTA_MAX_FILTERS = 10;

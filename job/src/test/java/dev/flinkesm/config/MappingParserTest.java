@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.flinkesm.filter.FilterQuota;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -889,7 +890,8 @@ class MappingParserTest {
         void atMostFiveFilters() {
             String p = "{\"value\":[\"x\"]}";
             assertThat(violations(filters(p, p, p, p, p, p)))
-                    .containsExactly("FilterCriteria.Filters has 6 filters; at most 5 are allowed (AWS's default quota)");
+                    .containsExactly("FilterCriteria.Filters has 6 filters; at most 5 are allowed (AWS's default quota);"
+                            + " the job option --max-filters raises it up to 10, as an AWS quota increase does");
             assertThat(MappingParser.parse(filters(p, p, p, p, p).json()).filterPatterns()).hasSize(5);
         }
 
@@ -911,6 +913,63 @@ class MappingParserTest {
                             "BatchSize 0 is out of range 1..10000",
                             "FilterCriteria.Filters[0].Pattern is not a valid filter pattern: Empty arrays are not "
                                     + "allowed (line 1, column 12)");
+        }
+    }
+
+    @Nested
+    class FilterQuotaRules {
+        private static final String P = "{\"value\":[\"x\"]}";
+
+        private String filters(int count) {
+            StringBuilder json = new StringBuilder("{\"Filters\":[");
+            for (int i = 0; i < count; i++) {
+                json.append(i == 0 ? "" : ",").append("{\"Pattern\":").append(JSON_TEXT.apply(P)).append('}');
+            }
+            return mapping().with("FilterCriteria", json.append("]}").toString()).json();
+        }
+
+        private List<String> violationsUnder(FilterQuota quota, String json) {
+            return catchThrowableOfType(MappingValidationException.class, () -> MappingParser.parse(json, quota))
+                    .violations();
+        }
+
+        @Test
+        void aRaisedQuotaLetsThatManyFiltersThroughAndNoMore() {
+            FilterQuota seven = new FilterQuota(7);
+            assertThat(MappingParser.parse(filters(7), seven).filterPatterns()).hasSize(7);
+            assertThat(violationsUnder(seven, filters(8)))
+                    .containsExactly("FilterCriteria.Filters has 8 filters; at most 7 are allowed (the quota set by"
+                            + " --max-filters 7); the job option --max-filters raises it up to 10, as an AWS quota"
+                            + " increase does");
+        }
+
+        @Test
+        void tenIsTheMostAwsGrants() {
+            FilterQuota ten = new FilterQuota(10);
+            assertThat(MappingParser.parse(filters(10), ten).filterPatterns()).hasSize(10);
+            assertThat(violationsUnder(ten, filters(11)))
+                    .containsExactly("FilterCriteria.Filters has 11 filters; at most 10 are allowed (the quota set by"
+                            + " --max-filters 10); 10 is the most AWS grants");
+        }
+
+        @Test
+        void theDefaultQuotaIsAwssFive() {
+            assertThat(FilterQuota.AWS_DEFAULT.maxFilters()).isEqualTo(5);
+            assertThat(violations(filters(6))).singleElement().asString().contains("at most 5 are allowed");
+        }
+
+        @Test
+        void aQuotaAwsCouldNotGrantIsRefused() {
+            for (int n : new int[] {4, 11, -1}) {
+                assertThatThrownBy(() -> new FilterQuota(n))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("--max-filters " + n + " is out of range 5..10 (AWS's default quota of filters per"
+                                + " mapping, up to what a quota increase grants)");
+            }
+            assertThatThrownBy(() -> FilterQuota.parse("ten"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("--max-filters \"ten\" is not a whole number 5..10");
+            assertThat(FilterQuota.parse(" 8 ")).isEqualTo(new FilterQuota(8));
         }
     }
 

@@ -109,7 +109,7 @@ public final class MappingOperations {
         MappingRecord before = esm.record(uuid); // not found before anything starts
         // Lambda answers an update with the new configuration in state Updating; the record keeps the running
         // mapping until the new job is submitted, so the answer shows the changes applied to it.
-        ObjectNode next = readObject(UpdateRules.apply(before.mapping, changes).toJson());
+        ObjectNode next = readObject(UpdateRules.apply(before.mapping, changes, before.jobArgs).toJson());
         return startAndAnswer(uuid, "update", r -> withMapping(r, next), () -> {
             MappingRecord r = esm.update(uuid, changes);
             return wire(r, esm.status(r));
