@@ -36,6 +36,9 @@ final class BenchContext implements AutoCloseable {
     final long records;
     final boolean profile;
     final int slowBatchSize;
+    final int scaleBatchSize;
+    /** {@code P:CAP} pairs for the scale phase; empty: its default runs. */
+    final List<String> scaleRuns;
     final Path out;
     /** Makes consumer group ids unique per run, so every phase reads from the start. */
     final String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -53,11 +56,14 @@ final class BenchContext implements AutoCloseable {
     private HostStats stats;
     private KafkaEventEncoder encoder;
 
-    BenchContext(boolean quick, long records, boolean profile, int slowBatchSize, Path out) {
+    BenchContext(boolean quick, long records, boolean profile, int slowBatchSize, int scaleBatchSize,
+            List<String> scaleRuns, Path out) {
         this.quick = quick;
         this.records = records;
         this.profile = profile;
         this.slowBatchSize = slowBatchSize;
+        this.scaleBatchSize = scaleBatchSize;
+        this.scaleRuns = scaleRuns == null ? List.of() : List.copyOf(scaleRuns);
         this.out = out;
     }
 
@@ -191,12 +197,17 @@ final class BenchContext implements AutoCloseable {
     }
 
     /** Stops and writes a recording to {@code bench-<stamp>-<id>.jfr}, listed under {@code jfr} in the JSON. */
-    @SuppressWarnings("unchecked")
     void stopRecording(jdk.jfr.Recording recording, String id) throws Exception {
         recording.stop();
         Path file = out.resolve("bench-" + stamp + "-" + id + ".jfr");
         recording.dump(file);
         recording.close();
+        addJfr(file);
+    }
+
+    /** Lists a JFR file (this JVM's or a child's) under {@code jfr} in the JSON. */
+    @SuppressWarnings("unchecked")
+    void addJfr(Path file) {
         ((List<String>) extra.computeIfAbsent("jfr", k -> new ArrayList<String>())).add(file.toString());
     }
 

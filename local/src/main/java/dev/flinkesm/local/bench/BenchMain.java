@@ -23,7 +23,7 @@ public final class BenchMain implements Callable<Integer> {
     /** Every phase, in the order a run measures and reports them. */
     static final List<BenchPhase> PHASES = List.of(new LimitPhase(), new SourcePhase(), new BaselinePhase(),
             new JobPhase(), new FilterPhase(), new Slow20Phase(), new LatencyPhase(), new SlowFunctionPhase(),
-            new MemoryPhase());
+            new MemoryPhase(), new ScalePhase());
 
     @Option(names = "--quick", description = "Fewer records and shorter phases (under 90 s).")
     boolean quick;
@@ -32,16 +32,25 @@ public final class BenchMain implements Callable<Integer> {
     Long records;
 
     @Option(names = "--phases", split = ",",
-            description = "Phases to run (default all; --quick: all but filter and memory): "
-                    + "limit,source,baseline,job,filter,slow20,latency,slowfn,memory")
+            description = "Phases to run (default all but scale; --quick: all but filter, memory and scale): "
+                    + "limit,source,baseline,job,filter,slow20,latency,slowfn,memory,scale")
     List<String> phases;
 
-    @Option(names = "--profile", description = "Record JFR of this JVM during the BatchSize 100 job phase.")
+    @Option(names = "--profile", description = "Record JFR of this JVM during the BatchSize 100 job phase (and of"
+            + " the job JVM in every scale run).")
     boolean profile;
 
     @Option(names = "--slow-batch-size", defaultValue = "10",
             description = "BatchSize of the slow-function phase (default ${DEFAULT-VALUE}).")
     int slowBatchSize;
+
+    @Option(names = "--scale-batch-size", defaultValue = "1",
+            description = "BatchSize of the scale phase (default ${DEFAULT-VALUE}).")
+    int scaleBatchSize;
+
+    @Option(names = "--scale-runs", split = ",", paramLabel = "P:CAP",
+            description = "Scale runs instead of the default ones: partitions and --max-concurrent-invocations.")
+    List<String> scaleRuns;
 
     @Option(names = "--out", defaultValue = "bench-results") Path out;
 
@@ -66,7 +75,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         Files.createDirectories(out);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
-        BenchContext context = new BenchContext(quick, n, profile, slowBatchSize, out);
+        BenchContext context = new BenchContext(quick, n, profile, slowBatchSize, scaleBatchSize, scaleRuns, out);
         context.log("bench: " + n + " records, " + Runtime.getRuntime().availableProcessors() + " cores, load "
                 + loadBefore);
         try (context) {

@@ -122,14 +122,20 @@ final class BenchReport {
                         + "%s cores; load before %s, after %s%n%n", result.get("records"), BenchData.RECORD_BYTES,
                 BenchContext.PARTITIONS, machine.get("cores"), machine.get("loadavgBefore"),
                 machine.get("loadavgAfter")));
-        sb.append(String.format("%-14s %-48s %9s %9s %7s %8s %8s %8s %7s%n", "row", "what", "records", "rec/s",
+        // the row column is 14 wide unless a key is longer (the scale rows')
+        int width = 14;
+        for (String id : rows.asMap().keySet()) {
+            width = Math.max(width, id.length());
+        }
+        String key = "%-" + width + "s";
+        sb.append(String.format(key + " %-48s %9s %9s %7s %8s %8s %8s %7s%n", "row", "what", "records", "rec/s",
                 "MB/s", "CPU s/M", "host s/M", "brkr s/M", "rec/inv"));
         for (Map.Entry<String, Map<String, Object>> e : rows.asMap().entrySet()) {
             Map<String, Object> r = e.getValue();
             if (e.getKey().startsWith("memory") || e.getKey().endsWith("-warm")) {
                 continue;
             }
-            sb.append(String.format("%-14s %-48s %9d %9.0f %7.1f %8.2f %8.2f %8.2f %7s%n", e.getKey(),
+            sb.append(String.format(key + " %-48s %9d %9.0f %7.1f %8.2f %8.2f %8.2f %7s%n", e.getKey(),
                     r.get("name"), r.get("records"), r.get("recordsPerSecond"), r.get("mbPerSecond"),
                     r.get("cpuSecondsPerMillion"), r.get("hostCpuSecondsPerMillion"),
                     r.get("brokerCpuSecondsPerMillion"),
