@@ -39,6 +39,8 @@ final class BenchContext implements AutoCloseable {
     final int scaleBatchSize;
     /** {@code P:CAP} pairs for the scale phase; empty: its default runs. */
     final List<String> scaleRuns;
+    /** {@code K=V} Kafka consumer properties for the scale phase's jobs (fetch tuning experiments). */
+    final List<String> scaleKafkaProperties;
     final Path out;
     /** Makes consumer group ids unique per run, so every phase reads from the start. */
     final String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -57,13 +59,14 @@ final class BenchContext implements AutoCloseable {
     private KafkaEventEncoder encoder;
 
     BenchContext(boolean quick, long records, boolean profile, int slowBatchSize, int scaleBatchSize,
-            List<String> scaleRuns, Path out) {
+            List<String> scaleRuns, List<String> scaleKafkaProperties, Path out) {
         this.quick = quick;
         this.records = records;
         this.profile = profile;
         this.slowBatchSize = slowBatchSize;
         this.scaleBatchSize = scaleBatchSize;
         this.scaleRuns = scaleRuns == null ? List.of() : List.copyOf(scaleRuns);
+        this.scaleKafkaProperties = scaleKafkaProperties == null ? List.of() : List.copyOf(scaleKafkaProperties);
         this.out = out;
     }
 

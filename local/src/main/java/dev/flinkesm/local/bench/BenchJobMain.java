@@ -27,7 +27,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Args: mappingJson endpoint function target parallelism timeoutSeconds [options], options being
  * {@code --max-concurrent-invocations N}, {@code --max-buffered-mb N}, {@code --checkpoint-interval-ms N},
- * {@code --rest-port N} and {@code --no-forced-gc} (the scale phase: peak heap after GC from the collector's own
+ * {@code --rest-port N}, {@code --kafka-property K=V} (repeatable) and {@code --no-forced-gc} (the scale phase: peak heap after GC from the collector's own
  * collections instead of a full GC forced every 250 ms, which would pause the job four times a second).
  */
 public final class BenchJobMain {
@@ -57,6 +57,10 @@ public final class BenchJobMain {
                         options.checkpointInterval(Duration.ofMillis(Long.parseLong(args[++i])));
                 case "--rest-port" -> conf.set(RestOptions.PORT, restPort = Integer.parseInt(args[++i]));
                 case "--no-forced-gc" -> forcedGc = false;
+                case "--kafka-property" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    options.kafkaProperties.put(kv[0], kv[1]);
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }

@@ -52,6 +52,10 @@ public final class BenchMain implements Callable<Integer> {
             description = "Scale runs instead of the default ones: partitions and --max-concurrent-invocations.")
     List<String> scaleRuns;
 
+    @Option(names = "--scale-kafka-property", paramLabel = "K=V",
+            description = "A Kafka consumer property for the scale phase's jobs (repeatable), e.g. fetch tuning.")
+    List<String> scaleKafkaProperties;
+
     @Option(names = "--out", defaultValue = "bench-results") Path out;
 
     public static void main(String[] args) {
@@ -75,7 +79,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         Files.createDirectories(out);
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
-        BenchContext context = new BenchContext(quick, n, profile, slowBatchSize, scaleBatchSize, scaleRuns, out);
+        BenchContext context = new BenchContext(quick, n, profile, slowBatchSize, scaleBatchSize, scaleRuns, scaleKafkaProperties, out);
         context.log("bench: " + n + " records, " + Runtime.getRuntime().availableProcessors() + " cores, load "
                 + loadBefore);
         try (context) {

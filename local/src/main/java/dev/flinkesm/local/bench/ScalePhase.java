@@ -120,12 +120,16 @@ final class ScalePhase implements BenchPhase {
         int restPort = freePort();
         String mapping = BenchData.mapping(function, topic(run.partitions()), c.bootstrap(), c.group(run.id()),
                 batch, null);
-        List<String> args = List.of(mapping, c.endpoint(), function, Long.toString(Long.MAX_VALUE),
+        List<String> args = new ArrayList<>(List.of(mapping, c.endpoint(), function, Long.toString(Long.MAX_VALUE),
                 Integer.toString(PARALLELISM), Integer.toString(SECONDS),
                 "--max-concurrent-invocations", Integer.toString(run.cap()),
                 "--max-buffered-mb", Integer.toString(MAX_BUFFERED_MB),
                 "--checkpoint-interval-ms", Long.toString(CHECKPOINT_INTERVAL_MS),
-                "--rest-port", Integer.toString(restPort), "--no-forced-gc");
+                "--rest-port", Integer.toString(restPort), "--no-forced-gc"));
+        for (String property : c.scaleKafkaProperties) {
+            args.add("--kafka-property");
+            args.add(property);
+        }
         try (ChildJvm child = ChildJvm.start(run.id(), jvm, BenchJobMain.class.getName(), args,
                 Path.of("local/target/bench-" + run.id() + ".log"))) {
             long submitted = Long.parseLong(child.awaitLine("BENCH-SUBMITTED ", 120).trim());
@@ -155,6 +159,9 @@ final class ScalePhase implements BenchPhase {
             row.put("batchSize", batch);
             row.put("concurrencyLimit", run.concurrency());
             row.put("backlogPerPartition", perPartition);
+            if (!c.scaleKafkaProperties.isEmpty()) {
+                row.put("kafkaProperties", c.scaleKafkaProperties);
+            }
             row.put("jobJvmCores", coresFrom(cpu, first + IdealRate.STEADY_AFTER_MS));
             row.put("peakHeapMb", r.path("peakHeapUsedBytes").asLong() / 1048576.0);
             row.put("peakHeapAfterGcMb", r.path("peakHeapAfterGcBytes").asLong() / 1048576.0);
