@@ -1,0 +1,69 @@
+package dev.flinkesm.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+
+/** 4. The job end to end on a local MiniCluster, BatchSize 100 and 1,000; each stops once every record arrived. */
+final class JobPhase implements BenchPhase {
+    @Override
+    public String name() {
+        return "job";
+    }
+
+    @Override
+    public void run(BenchContext c) throws Exception {
+        if (!c.quick) {
+            measure(c, "job-warm", "bench-count", BenchContext.TOPIC, 100, 2, Math.min(c.records, 20_000), 0, false);
+        }
+        measure(c, "job-b100", "bench-count", BenchContext.TOPIC, 100, 2, c.records, 0, c.profile);
+        measure(c, "job-b1000", "bench-count", BenchContext.TOPIC, 1000, 2, c.records, 0, false);
+    }
+
+    /**
+     * One job row: stops once the function counted {@code count} records or, when {@code capSeconds} > 0, that
+     * long after the first invocation; with {@code jfr}, records JFR from the first delivery (steady state only).
+     */
+    static void measure(BenchContext c, String id, String function, String topic, int batchSize, int parallelism,
+            long count, int capSeconds, boolean jfr) throws Exception {
+        c.stats().reset(function);
+        jdk.jfr.Recording recording = null;
+        long start = System.currentTimeMillis();
+        JobClient job = c.startJob(function, topic, batchSize, null, parallelism, c.group(id));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        JsonNode s = c.stats().get(function);
+        while (s.path("records").asLong() < count && System.nanoTime() < deadline) {
+            if (jfr && recording == null && s.path("firstArrivalMs").asLong() > 0) {
+                recording = BenchContext.startRecording();
+            }
+            long first = s.path("firstArrivalMs").asLong();
+            if (capSeconds > 0 && first > 0 && System.currentTimeMillis() - first > capSeconds * 1000L) {
+                break;
+            }
+            Thread.sleep(50);
+            s = c.stats().get(function);
+        }
+        long doneMs = System.currentTimeMillis();
+        BenchContext.stop(job);
+        if (recording != null) {
+            c.stopRecording(recording, id);
+        }
+        String name = "job" + (capSeconds > 0 ? ", 20 ms function" : "") + ", BatchSize " + batchSize + ", p="
+                + parallelism;
+        Map<String, Object> row = c.row(id, name, s.path("records").asLong(), s.path("firstArrivalMs").asLong(),
+                s.path("lastArrivalMs").asLong(), s);
+        row.put("wallSecondsWithStartup", (doneMs - start) / 1000.0);
+    }
+
+    @Override
+    public void targets(BenchRows rows, BenchReport.Targets t) {
+        double jobSource = rows.rate("job-b100") / rows.rate("source");
+        t.add("BatchSize 100: job >= 0.5 x source only", jobSource, ">= 0.5", jobSource >= 0.5);
+        double jobBase = rows.rate("job-b100") / rows.rate("baseline-b100");
+        t.add("BatchSize 100: job >= 1.5 x baseline", jobBase, ">= 1.5", jobBase >= 1.5);
+        double cpuRatio = rows.num("job-b100", "cpuSecondsPerMillion")
+                / rows.num("baseline-b100", "cpuSecondsPerMillion");
+        t.add("BatchSize 100: job CPU/M <= baseline CPU/M", cpuRatio, "<= 1.0", cpuRatio <= 1.0);
+    }
+}
