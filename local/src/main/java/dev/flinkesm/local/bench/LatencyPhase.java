@@ -157,6 +157,8 @@ final class LatencyPhase implements BenchPhase {
     public void targets(BenchRows rows, BenchReport.Targets t) {
         double p99 = rows.num("latency", "p99Ms");
         t.add("latency p99 < 100 ms at 2,000/s, window 0", p99, "< 100 ms", p99 < 100);
+        double ofPlain = p99 / rows.num("latency-limit", "p99Ms");
+        t.add("latency p99 <= 2 x the plain consumer's p99", ofPlain, "<= 2", ofPlain <= 2);
     }
 
     @Override
