@@ -8,23 +8,18 @@ import dev.flinkesm.delivery.PartitionState;
 import dev.flinkesm.delivery.WakeUpTimer;
 import dev.flinkesm.failure.KafkaFailureClassifier;
 import dev.flinkesm.failure.MappingStoppedException;
-import dev.flinkesm.invoke.LambdaInvoker;
 import dev.flinkesm.metrics.EsmMetrics;
 import dev.flinkesm.payload.EncodedRecord;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
-import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
@@ -69,9 +64,8 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final WakeUpSignal signal = new WakeUpSignal();
     private final WakeUpTimer timer;
-    private final Set<String> pausedByUs = new HashSet<>();
-    private final Set<String> externallyPaused = new HashSet<>();
-    private final CapturingOutput capture = new CapturingOutput();
+    private final SplitPauses pauses;
+    private final RoutingOutput capture;
     private final int subtask;
     private final DeliveryClock clock;
 
@@ -119,24 +113,14 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
             }
         });
         this.timer = new WakeUpTimer(scheduler, () -> post(() -> {}));
+        this.pauses = new SplitPauses(kafkaReader::pauseOrResumeSplits);
+        this.capture = new RoutingOutput(engine::partition, this::accept);
     }
 
     @Override
     public void start() {
         kafkaReader.start();
         committer.checkGroupAccess();
-        if (subtask == 0) {
-            warnOnLongFunctionTimeout();
-        }
-    }
-
-    private void warnOnLongFunctionTimeout() {
-        invoker.configuredTimeout().thenAccept(timeout -> timeout
-                .filter(t -> t.compareTo(LambdaInvoker.MAX_FUNCTION_TIMEOUT) > 0)
-                .ifPresent(t -> LOG.warn("Function {} has a timeout of {} s; functions invoked by an event source "
-                                + "mapping should time out within {} s, or a slow batch outlives its retries.",
-                        settings.lambda().functionName(), t.toSeconds(),
-                        LambdaInvoker.MAX_FUNCTION_TIMEOUT.toSeconds())));
     }
 
     @Override
@@ -146,7 +130,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         InputStatus upstream = pollKafka();
         engine.tick();
         engine.dispatch();
-        updatePauses();
+        pauses.update(engine.partitions(), engine::shouldPause);
         engine.drainReports(output::collect);
         engine.publishGauges();
         MappingStoppedException stop = engine.stopReason();
@@ -177,7 +161,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         try {
             for (int i = 0; i < RECORDS_PER_POLL; i++) {
                 status = kafkaReader.pollNext(capture);
-                engine.drainFilledUp(this::pauseNow);
+                engine.drainFilledUp(pauses::pauseNow);
                 if (status != InputStatus.MORE_AVAILABLE) {
                     break;
                 }
@@ -194,43 +178,9 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         return status;
     }
 
-    /** Pauses a partition that just filled up, before the rest of this poll reads further ahead for it. */
-    private void pauseNow(PartitionState partition) {
-        if (pausedByUs.add(partition.splitId())) {
-            kafkaReader.pauseOrResumeSplits(List.of(partition.splitId()), List.of());
-        }
-    }
-
-    /** Pauses fetching for partitions that cannot use more records; resumes the others. */
-    private void updatePauses() {
-        List<String> pause = new ArrayList<>();
-        List<String> resume = new ArrayList<>();
-        for (PartitionState partition : engine.partitions()) {
-            String splitId = partition.splitId();
-            boolean shouldPause = engine.shouldPause(partition);
-            if (shouldPause && pausedByUs.add(splitId)) {
-                pause.add(splitId);
-            } else if (!shouldPause && pausedByUs.remove(splitId) && !externallyPaused.contains(splitId)) {
-                resume.add(splitId);
-            }
-        }
-        if (!pause.isEmpty() || !resume.isEmpty()) {
-            kafkaReader.pauseOrResumeSplits(pause, resume);
-        }
-    }
-
     @Override
     public void pauseOrResumeSplits(Collection<String> toPause, Collection<String> toResume) {
-        // Flink's own pauses (watermark alignment) are kept in union with ours.
-        externallyPaused.addAll(toPause);
-        externallyPaused.removeAll(toResume);
-        List<String> resume = new ArrayList<>();
-        for (String splitId : toResume) {
-            if (!pausedByUs.contains(splitId)) {
-                resume.add(splitId);
-            }
-        }
-        kafkaReader.pauseOrResumeSplits(toPause, resume);
+        pauses.fromFlink(toPause, toResume);
     }
 
     @Override
@@ -337,66 +287,5 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         while ((event = events.poll()) != null) {
             event.run();
         }
-    }
-
-    /** Routes the Kafka reader's records into the engine, by split. */
-    private final class CapturingOutput implements ReaderOutput<EncodedRecord> {
-        private final Map<String, SourceOutput<EncodedRecord>> splitOutputs = new HashMap<>();
-
-        @Override
-        public void collect(EncodedRecord record) {
-            accept(engine.partition(record.topic() + "-" + record.partition()), record);
-        }
-
-        @Override
-        public void collect(EncodedRecord record, long timestamp) {
-            collect(record);
-        }
-
-        @Override
-        public SourceOutput<EncodedRecord> createOutputForSplit(String splitId) {
-            return splitOutputs.computeIfAbsent(splitId, id -> new SplitOutput(engine.partition(id)));
-        }
-
-        @Override
-        public void releaseOutputForSplit(String splitId) {
-            splitOutputs.remove(splitId);
-        }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {}
-
-        @Override
-        public void markIdle() {}
-
-        @Override
-        public void markActive() {}
-    }
-
-    private final class SplitOutput implements SourceOutput<EncodedRecord> {
-        private final PartitionState partition;
-
-        SplitOutput(PartitionState partition) {
-            this.partition = partition;
-        }
-
-        @Override
-        public void collect(EncodedRecord record) {
-            accept(partition, record);
-        }
-
-        @Override
-        public void collect(EncodedRecord record, long timestamp) {
-            accept(partition, record);
-        }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {}
-
-        @Override
-        public void markIdle() {}
-
-        @Override
-        public void markActive() {}
     }
 }
