@@ -14,9 +14,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job alone in its own JVM, for the memory phase: runs the mapping on a local MiniCluster until the function
- * host counted {@code target} records, sampling heap every 20 ms, then prints one {@code BENCH-RESULT {json}} line
- * with peak heap, peak heap after GC, VmHWM/VmRSS and CPU, and exits.
- * Args: mappingJson endpoint function target parallelism timeoutSeconds
+ * host counted {@code target} records (or, with a target of 0, e.g. for a function that fails forever, for
+ * {@code timeoutSeconds}), sampling heap every 20 ms, then prints one {@code BENCH-RESULT {json}} line with peak
+ * heap, peak heap after GC, VmHWM/VmRSS and CPU, and exits.
+ * Args: mappingJson endpoint function target parallelism timeoutSeconds [maxBufferedMb]
  */
 public final class BenchJobMain {
     public static void main(String[] args) throws Exception {
@@ -31,22 +32,27 @@ public final class BenchJobMain {
         long target = Long.parseLong(args[3]);
         int parallelism = Integer.parseInt(args[4]);
         long timeoutSeconds = Long.parseLong(args[5]);
+        JobOptions options = new JobOptions().lambdaEndpoint(endpoint).parallelism(parallelism);
+        if (args.length > 6) {
+            options.maxBufferedBytes(Long.parseLong(args[6]) << 20);
+        }
 
         HeapSampler heap = new HeapSampler();
         heap.start();
         HostStats stats = new HostStats(endpoint);
-        stats.reset(function);
+        if (target > 0) {
+            stats.reset(function);
+        }
         long startMs = System.currentTimeMillis();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
-        EsmPipeline.build(env, MappingParser.parse(mapping),
-                new JobOptions().lambdaEndpoint(endpoint).parallelism(parallelism));
+        EsmPipeline.build(env, MappingParser.parse(mapping), options);
         JobClient job = env.executeAsync("bench memory");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long delivered = 0;
-        while (System.nanoTime() < deadline && (delivered = stats.records(function)) < target) {
+        while (System.nanoTime() < deadline && (target <= 0 || (delivered = stats.records(function)) < target)) {
             Thread.sleep(100);
         }
-        var s = stats.get(function);
+        var s = target > 0 ? stats.get(function) : new ObjectMapper().createObjectNode();
         heap.stopSampling();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("delivered", delivered);
@@ -57,6 +63,7 @@ public final class BenchJobMain {
         r.put("peakHeapUsedBytes", heap.peakUsed);
         r.put("peakHeapAfterGcBytes", heap.peakAfterGc);
         r.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        r.put("maxBufferedBytes", options.maxBufferedBytes);
         long pid = ProcessHandle.current().pid();
         r.put("vmHwmKb", ChildJvm.procStatusKb(pid, "VmHWM"));
         r.put("vmRssKb", ChildJvm.procStatusKb(pid, "VmRSS"));

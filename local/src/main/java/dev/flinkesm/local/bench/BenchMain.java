@@ -74,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--phases", split = ",",
             description = "Phases to run (default all; --quick: all but filter and memory): "
-                    + "limit,source,baseline,job,filter,slow20,latency,slowfn,memory")
+                    + "limit,source,baseline,job,filter,slow20,latency,slowfn,memory,budget")
     List<String> phases;
 
     @Option(names = "--profile", description = "Record JFR of this JVM during the BatchSize 100 job phase.")
@@ -188,7 +188,7 @@ public final class BenchMain implements Callable<Integer> {
                     slowFunction(p);
                 }
             }
-            if (phases.contains("memory")) {
+            if (phases.contains("memory") || phases.contains("budget")) {
                 memory();
             }
         } finally {
@@ -659,30 +659,59 @@ public final class BenchMain implements Callable<Integer> {
         row.put("peakInFlight", s.path("peakInFlight").asLong());
     }
 
-    /** 7. The job alone in a child JVM: peak heap and RSS with a backlog of 1x and 10x. */
+    /**
+     * 7. The job alone in a child JVM: peak heap and RSS with a backlog of 1x and 10x ({@code memory}); and, with
+     * {@code budget}, the cases that must stay inside {@code --max-buffered-mb}: a function failing forever over
+     * 1 KB records and over 1 MB records, and 256 partitions on one subtask.
+     */
     private void memory() throws Exception {
-        long one = n / 10;
-        String topic1 = "memory-1x";
-        BenchData.createTopic(bootstrap, topic1, PARTITIONS);
-        BenchData.produce(bootstrap, topic1, PARTITIONS, one);
-        memoryRun("memory-1x", topic1, one);
-        memoryRun("memory-10x", TOPIC, n);
+        if (phases.contains("memory")) {
+            long one = n / 10;
+            String topic1 = "memory-1x";
+            BenchData.createTopic(bootstrap, topic1, PARTITIONS);
+            BenchData.produce(bootstrap, topic1, PARTITIONS, one);
+            memoryRun("memory-1x", topic1, one, "bench-count", 2, null, 180);
+            memoryRun("memory-10x", TOPIC, n, "bench-count", 2, null, 180);
+        }
+        if (phases.contains("budget")) {
+            // demo-fails fails every invocation: nothing is delivered, every partition holds what it may
+            memoryRun("memory-stall-1k", TOPIC, 0, "demo-fails", 1, 128L, 20);
+            String large = "memory-1mb";
+            BenchData.createTopic(bootstrap, large, 16);
+            BenchData.produce(bootstrap, large, 16, 16 * 16, 1_000_000);
+            memoryRun("memory-stall-1m", large, 0, "demo-fails", 1, 64L, 20);
+            String wide = "memory-p256";
+            BenchData.createTopic(bootstrap, wide, 256);
+            BenchData.produce(bootstrap, wide, 256, 256 * 600);
+            memoryRun("memory-p256", wide, 0, "demo-fails", 1, 128L, 25);
+        }
     }
 
-    private void memoryRun(String id, String topic, long count) throws Exception {
-        String function = "bench-count";
-        stats.reset(function);
+    /**
+     * One child JVM: until the function counted {@code count} records, or for {@code seconds} when count is 0;
+     * {@code budgetMb} null: the job's default budget.
+     */
+    private void memoryRun(String id, String topic, long count, String function, int parallelism, Long budgetMb,
+            int seconds) throws Exception {
+        if (count > 0) {
+            stats.reset(function);
+        }
         List<String> jvm = new ArrayList<>(javaOpens());
         jvm.add("-Xmx1g");
         jvm.add("-Dlog4j.configurationFile=local/src/main/resources/log4j2.xml");
         String mapping = BenchData.mapping(function, topic, bootstrap, "bench-" + runId + "-" + id, 100, null);
-        try (ChildJvm child = ChildJvm.start(id, jvm, BenchJobMain.class.getName(),
-                List.of(mapping, endpoint, function, Long.toString(count), "2", "180"),
+        List<String> args = new ArrayList<>(List.of(mapping, endpoint, function, Long.toString(count),
+                Integer.toString(parallelism), Integer.toString(seconds)));
+        if (budgetMb != null) {
+            args.add(Long.toString(budgetMb));
+        }
+        try (ChildJvm child = ChildJvm.start(id, jvm, BenchJobMain.class.getName(), args,
                 Path.of("local/target/bench-" + id + ".log"))) {
             JsonNode r = JSON.readTree(child.awaitLine("BENCH-RESULT ", 240));
             child.waitFor(30);
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", "memory: job JVM, backlog " + count + " records");
+            row.put("name", count > 0 ? "memory: job JVM, backlog " + count + " records"
+                    : "memory: job JVM, " + function + " for " + seconds + " s on " + topic + ", p=" + parallelism);
             row.put("records", r.path("delivered").asLong());
             long first = r.path("firstArrivalMs").asLong();
             long last = r.path("lastArrivalMs").asLong();
@@ -694,12 +723,13 @@ public final class BenchMain implements Callable<Integer> {
             row.put("peakHeapMb", r.path("peakHeapUsedBytes").asLong() / 1048576.0);
             row.put("peakLiveHeapMb", r.path("peakHeapAfterGcBytes").asLong() / 1048576.0);
             row.put("maxHeapMb", r.path("maxHeapBytes").asLong() / 1048576.0);
+            row.put("maxBufferedMb", r.path("maxBufferedBytes").asLong() / 1048576.0);
             row.put("vmHwmMb", r.path("vmHwmKb").asLong() / 1024.0);
             row.put("vmRssMb", r.path("vmRssKb").asLong() / 1024.0);
             rows.put(id, row);
-            log(String.format("%-12s %,d records  peak heap %.0f MB (live %.0f MB)  VmHWM %.0f MB", id,
-                    r.path("delivered").asLong(), row.get("peakHeapMb"), row.get("peakLiveHeapMb"),
-                    row.get("vmHwmMb")));
+            log(String.format("%-15s %,d records delivered  peak heap %.0f MB (live %.0f MB; budget %.0f MB per subtask,"
+                            + " p=%d)  VmHWM %.0f MB", id, r.path("delivered").asLong(), row.get("peakHeapMb"),
+                    row.get("peakLiveHeapMb"), row.get("maxBufferedMb"), parallelism, row.get("vmHwmMb")));
         }
     }
 
