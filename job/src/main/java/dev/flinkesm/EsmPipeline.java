@@ -11,6 +11,7 @@ import dev.flinkesm.payload.EncodedRecord;
 import dev.flinkesm.payload.EventSourceKind;
 import dev.flinkesm.payload.KafkaEventEncoder;
 import dev.flinkesm.source.CommittedOrStartingOffsets;
+import dev.flinkesm.source.ConsumerFetchSizes;
 import dev.flinkesm.delivery.DeliveryReport;
 import dev.flinkesm.source.DeliverySettings;
 import dev.flinkesm.source.EsmKafkaSource;
@@ -39,13 +40,6 @@ public final class EsmPipeline {
     private EsmPipeline() {}
 
     /** The whole job: delivery, then a sink that discards the reports. */
-    private static final String FETCH_MAX_BYTES = "fetch.max.bytes";
-
-    /** A sixteenth of the reader's budget, between 1 MB and Kafka's default of 50 MB. */
-    static long fetchMaxBytes(long maxBufferedBytes) {
-        return Math.max(1L << 20, Math.min(50L << 20, maxBufferedBytes / 16));
-    }
-
     public static DataStreamSink<DeliveryReport> build(
             StreamExecutionEnvironment env, EventSourceMapping mapping, JobOptions options) {
         return deliveries(env, mapping, options)
@@ -89,11 +83,9 @@ public final class EsmPipeline {
                 // The source's own commit covers records read but not yet delivered: the delivering reader
                 // commits instead, only what was delivered.
                 .setProperty("commit.offsets.on.checkpoint", "false");
-        if (!options.kafkaProperties.containsKey(FETCH_MAX_BYTES)) {
-            // The consumer's fetch buffer counts against the reader's memory budget too: without this, a backlog
-            // fills it to Kafka's 50 MB default whatever --max-buffered-mb says.
-            kafkaSource.setProperty(FETCH_MAX_BYTES, Long.toString(fetchMaxBytes(options.maxBufferedBytes)));
-        }
+        // The consumer's fetch buffer counts against the reader's memory budget too.
+        ConsumerFetchSizes.forBudget(options.maxBufferedBytes, options.kafkaProperties.keySet())
+                .forEach(kafkaSource::setProperty);
 
         DeliverySettings settings = new DeliverySettings(
                 new BatchLimits(mapping.batchSize(), mapping.maximumBatchingWindow()),

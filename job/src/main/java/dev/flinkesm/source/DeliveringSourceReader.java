@@ -68,6 +68,8 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final RoutingOutput capture;
     private final int subtask;
     private final DeliveryClock clock;
+    /** {@code --max-buffered-mb}: over it, the reader takes no record from the Kafka reader. */
+    private final long maxBufferedBytes;
 
     public DeliveringSourceReader(
             SourceReader<EncodedRecord, KafkaPartitionSplit> kafkaReader,
@@ -89,6 +91,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         this.settings = settings;
         this.subtask = context.getIndexOfSubtask();
         this.clock = clock;
+        this.maxBufferedBytes = settings.rules().maxBufferedBytes();
         EsmMetrics metrics = new EsmMetrics(context.metricGroup());
         this.invoker = invoker;
         this.committer = new OffsetCommitter(
@@ -153,6 +156,11 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         if (!events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        if (overBudget()) {
+            // Records waiting in the Kafka reader must not wake us: only a delivery, a timer or a commit can
+            // bring the held bytes back under the budget, and each of those posts an event.
+            return signal.future();
+        }
         return CompletableFuture.anyOf(kafkaReader.isAvailable(), signal.future()).thenApply(ignored -> null);
     }
 
@@ -160,6 +168,12 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         InputStatus status = InputStatus.NOTHING_AVAILABLE;
         try {
             for (int i = 0; i < RECORDS_PER_POLL; i++) {
+                if (overBudget()) {
+                    // Checked before every record, so the engine holds at most the budget plus one record (a
+                    // 1 MB record is 1.3 MB encoded): pausing the splits alone would still let every record
+                    // already fetched through. What stays fetched is bounded by the fetch sizes.
+                    return InputStatus.NOTHING_AVAILABLE;
+                }
                 status = kafkaReader.pollNext(capture);
                 engine.drainFilledUp(pauses::pauseNow);
                 if (status != InputStatus.MORE_AVAILABLE) {
@@ -176,6 +190,10 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
             throw e;
         }
         return status;
+    }
+
+    private boolean overBudget() {
+        return engine.heldBytes() > maxBufferedBytes;
     }
 
     @Override

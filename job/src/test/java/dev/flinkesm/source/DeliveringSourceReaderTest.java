@@ -73,11 +73,16 @@ class DeliveringSourceReaderTest {
     }
 
     private DeliveringSourceReader reader(int batchSize, Duration window) {
+        return reader(batchSize, window, DeliverySettings.DEFAULT_MAX_BUFFERED_BYTES);
+    }
+
+    private DeliveringSourceReader reader(int batchSize, Duration window, long maxBufferedBytes) {
         DeliverySettings settings = new DeliverySettings(new BatchLimits(batchSize, window), EngineFixture.ENCODER,
                 new LambdaClientFactory("fn", "http://127.0.0.1:9", 4, Duration.ofSeconds(5)),
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 4, "group",
                 unreachableBroker(), new FailurePolicy(-1, -1, false, false, false), null,
-                new DestinationContext("uuid", new Properties(), AwsClients.standard()), RestoreOffsets.CHECKPOINT);
+                new DestinationContext("uuid", new Properties(), AwsClients.standard()), RestoreOffsets.CHECKPOINT)
+                .maxBufferedBytes(maxBufferedBytes);
         reader = new DeliveringSourceReader(kafka, new Context(), settings, invoker, clock,
                 new WakeUpTimer.Scheduler() {
                     @Override
@@ -161,6 +166,29 @@ class DeliveringSourceReaderTest {
     }
 
     @Test
+    void overTheBudgetNoFurtherRecordIsTakenFromKafkaUntilADeliveryFreesIt() throws Exception {
+        long recordBytes = FakeKafkaReader.encoded(P0, 0).size();
+        reader(10, Duration.ZERO, 2 * recordBytes + 1); // a third record takes the reader over its budget
+        reader.addSplits(List.of(new KafkaPartitionSplit(P0, 0), new KafkaPartitionSplit(P1, 0)));
+        kafka.produce(P0, 20);
+        kafka.produce(P1, 20);
+        assertThat(poll()).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+        // Budget plus one record, although the Kafka reader has 37 more ready; fetching pauses everywhere.
+        assertThat(kafka.taken()).isEqualTo(3);
+        assertThat(kafka.paused).containsExactlyInAnyOrder("orders-0", "orders-1");
+        assertThat(invoker.calls).hasSize(1); // window 0: the three go out at once
+        // Records ready in the Kafka reader must not wake the task; only the invocation's answer may.
+        assertThat(reader.isAvailable()).isNotDone();
+        poll();
+        assertThat(kafka.taken()).isEqualTo(3);
+        invoker.last().ok();
+        assertThat(reader.isAvailable()).isDone();
+        pollUntilCalls(2);
+        assertThat(kafka.taken()).isEqualTo(6);
+        assertThat(reports).extracting(r -> r.lastOffset).containsExactly(2L);
+    }
+
+    @Test
     void flinksOwnPausesStayInUnionWithOurs() throws Exception {
         reader(10, Duration.ZERO);
         reader.addSplits(List.of(new KafkaPartitionSplit(P0, 0)));
@@ -233,14 +261,26 @@ class DeliveringSourceReaderTest {
                 if (!paused.contains(id) && position.get(id) < end.get(id)) {
                     long offset = position.get(id);
                     position.put(id, offset + 1);
-                    TopicPartition tp = split.getValue();
-                    output.createOutputForSplit(id).collect(EngineFixture.ENCODER.encode(new ConsumerRecord<>(
-                            tp.topic(), tp.partition(), offset, 1_000L + offset, TimestampType.CREATE_TIME, -1, 1,
-                            null, new byte[] {1}, new RecordHeaders(), Optional.empty())));
+                    output.createOutputForSplit(id).collect(encoded(split.getValue(), offset));
                     return InputStatus.MORE_AVAILABLE;
                 }
             }
             return finished ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+        }
+
+        static EncodedRecord encoded(TopicPartition tp, long offset) {
+            return EngineFixture.ENCODER.encode(new ConsumerRecord<>(tp.topic(), tp.partition(), offset,
+                    1_000L + offset, TimestampType.CREATE_TIME, -1, 1, null, new byte[] {1}, new RecordHeaders(),
+                    Optional.empty()));
+        }
+
+        /** Records emitted so far, over all splits. */
+        long taken() {
+            long taken = 0;
+            for (String id : splits.keySet()) {
+                taken += position.get(id);
+            }
+            return taken;
         }
 
         @Override

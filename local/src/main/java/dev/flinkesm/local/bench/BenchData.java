@@ -42,10 +42,15 @@ final class BenchData {
 
     /** Produces {@code count} records round-robin over the partitions and waits until all are acknowledged. */
     static void produce(String bootstrap, String topic, int partitions, long count) {
+        produce(bootstrap, topic, partitions, count, VALUE_BYTES);
+    }
+
+    /** The same with values of {@code valueBytes} (at most 1,000,000: Kafka's default message limit is 1 MB). */
+    static void produce(String bootstrap, String topic, int partitions, long count, int valueBytes) {
         Random random = new Random(topic.hashCode());
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 5)) {
             for (long i = 0; i < count; i++) {
-                producer.send(record(random, topic, (int) (i % partitions)));
+                producer.send(record(random, topic, (int) (i % partitions), valueBytes));
             }
             producer.flush();
         }
@@ -71,8 +76,12 @@ final class BenchData {
     }
 
     static ProducerRecord<byte[], byte[]> record(Random random, String topic, int partition) {
+        return record(random, topic, partition, VALUE_BYTES);
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(Random random, String topic, int partition, int valueBytes) {
         byte[] key = new byte[KEY_BYTES];
-        byte[] value = new byte[VALUE_BYTES];
+        byte[] value = new byte[valueBytes];
         byte[] header = new byte[HEADER_BYTES];
         random.nextBytes(key);
         random.nextBytes(value);

@@ -20,7 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job alone in its own JVM, for the memory and scale phases: runs the mapping on a local MiniCluster until the
- * function host counted {@code target} records or {@code timeoutSeconds} passed since submission, sampling heap
+ * function host counted {@code target} records (a target of 0, e.g. a function failing forever: for
+ * {@code timeoutSeconds}) or {@code timeoutSeconds} passed since submission, sampling heap
  * every 20 ms, then prints one {@code BENCH-RESULT {json}} line with peak heap, peak heap after GC, VmHWM/VmRSS, CPU
  * and (with {@code --rest-port}) the job's checkpoint statistics, and exits. Right after submitting it prints
  * {@code BENCH-SUBMITTED <epochMs>}.
@@ -68,7 +69,9 @@ public final class BenchJobMain {
         HeapSampler heap = new HeapSampler(forcedGc);
         heap.start();
         HostStats stats = new HostStats(endpoint);
-        stats.reset(function);
+        if (target > 0) {
+            stats.reset(function);
+        }
         long startMs = System.currentTimeMillis();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         EsmPipeline.build(env, MappingParser.parse(mapping), options);
@@ -77,10 +80,10 @@ public final class BenchJobMain {
         System.out.flush();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         long delivered = 0;
-        while (System.nanoTime() < deadline && (delivered = stats.records(function)) < target) {
+        while (System.nanoTime() < deadline && (target <= 0 || (delivered = stats.records(function)) < target)) {
             Thread.sleep(100);
         }
-        var s = stats.get(function);
+        var s = target > 0 ? stats.get(function) : new ObjectMapper().createObjectNode();
         heap.stopSampling();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("delivered", delivered);
@@ -97,6 +100,7 @@ public final class BenchJobMain {
             System.gc();
             r.put("liveHeapAtEndBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
+        r.put("maxBufferedBytes", options.maxBufferedBytes);
         long pid = ProcessHandle.current().pid();
         r.put("vmHwmKb", ChildJvm.procStatusKb(pid, "VmHWM"));
         r.put("vmRssKb", ChildJvm.procStatusKb(pid, "VmRSS"));

@@ -29,24 +29,35 @@ final class MemoryPhase implements BenchPhase {
         String topic1 = "memory-1x";
         BenchData.createTopic(c.bootstrap(), topic1, BenchContext.PARTITIONS);
         BenchData.produce(c.bootstrap(), topic1, BenchContext.PARTITIONS, one);
-        measure(c, "memory-1x", topic1, one);
-        measure(c, "memory-10x", BenchContext.TOPIC, c.records);
+        measure(c, "memory-1x", topic1, one, "bench-count", 2, null, 180);
+        measure(c, "memory-10x", BenchContext.TOPIC, c.records, "bench-count", 2, null, 180);
     }
 
-    private static void measure(BenchContext c, String id, String topic, long count) throws Exception {
-        String function = "bench-count";
-        c.stats().reset(function);
+    /**
+     * One child JVM: until the function counted {@code count} records, or for {@code seconds} when count is 0 (a
+     * function that never succeeds); {@code budgetMb} null: the job's default {@code --max-buffered-mb}.
+     */
+    static void measure(BenchContext c, String id, String topic, long count, String function, int parallelism,
+            Long budgetMb, int seconds) throws Exception {
+        if (count > 0) {
+            c.stats().reset(function);
+        }
         List<String> jvm = new ArrayList<>(BenchContext.javaOpens());
         jvm.add("-Xmx1g");
         jvm.add("-Dlog4j.configurationFile=local/src/main/resources/log4j2.xml");
         String mapping = BenchData.mapping(function, topic, c.bootstrap(), c.group(id), 100, null);
-        try (ChildJvm child = ChildJvm.start(id, jvm, BenchJobMain.class.getName(),
-                List.of(mapping, c.endpoint(), function, Long.toString(count), "2", "180"),
+        List<String> args = new ArrayList<>(List.of(mapping, c.endpoint(), function, Long.toString(count),
+                Integer.toString(parallelism), Integer.toString(seconds)));
+        if (budgetMb != null) {
+            args.addAll(List.of("--max-buffered-mb", Long.toString(budgetMb)));
+        }
+        try (ChildJvm child = ChildJvm.start(id, jvm, BenchJobMain.class.getName(), args,
                 Path.of("local/target/bench-" + id + ".log"))) {
             JsonNode r = JSON.readTree(child.awaitLine("BENCH-RESULT ", 240));
             child.waitFor(30);
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", "memory: job JVM, backlog " + count + " records");
+            row.put("name", count > 0 ? "memory: job JVM, backlog " + count + " records"
+                    : "memory: job JVM, " + function + " for " + seconds + " s on " + topic + ", p=" + parallelism);
             row.put("records", r.path("delivered").asLong());
             long first = r.path("firstArrivalMs").asLong();
             long last = r.path("lastArrivalMs").asLong();
@@ -58,12 +69,13 @@ final class MemoryPhase implements BenchPhase {
             row.put("peakHeapMb", r.path("peakHeapUsedBytes").asLong() / 1048576.0);
             row.put("peakLiveHeapMb", r.path("peakHeapAfterGcBytes").asLong() / 1048576.0);
             row.put("maxHeapMb", r.path("maxHeapBytes").asLong() / 1048576.0);
+            row.put("maxBufferedMb", r.path("maxBufferedBytes").asLong() / 1048576.0);
             row.put("vmHwmMb", r.path("vmHwmKb").asLong() / 1024.0);
             row.put("vmRssMb", r.path("vmRssKb").asLong() / 1024.0);
             c.rows().put(id, row);
-            c.log(String.format("%-12s %,d records  peak heap %.0f MB (live %.0f MB)  VmHWM %.0f MB", id,
-                    r.path("delivered").asLong(), row.get("peakHeapMb"), row.get("peakLiveHeapMb"),
-                    row.get("vmHwmMb")));
+            c.log(String.format("%-15s %,d records delivered  peak heap %.0f MB (live %.0f MB; budget %.0f MB per "
+                            + "subtask, p=%d)  VmHWM %.0f MB", id, r.path("delivered").asLong(), row.get("peakHeapMb"),
+                    row.get("peakLiveHeapMb"), row.get("maxBufferedMb"), parallelism, row.get("vmHwmMb")));
         }
     }
 
