@@ -70,6 +70,15 @@ public final class ManyMappingsBench implements Callable<Integer> {
             description = "taskmanager.memory.jvm-metaspace.size (default ${DEFAULT-VALUE}).")
     String tmMetaspaceSize;
 
+    @Option(names = "--jm-process-size", defaultValue = "1536m",
+            description = "jobmanager.memory.process.size (default ${DEFAULT-VALUE}).")
+    String jmProcessSize;
+
+    @Option(names = "--jm-metaspace-size", defaultValue = "512m",
+            description = "jobmanager.memory.jvm-metaspace.size (default ${DEFAULT-VALUE}; Flink's 256m holds "
+                    + "about 19 running mappings).")
+    String jmMetaspaceSize;
+
     @Option(names = "--repo", defaultValue = ".", description = "The repository root (default: the working dir).")
     Path repo;
 
@@ -89,6 +98,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
     private SessionCluster cluster;
     private CpuClock cpu;
     private JvmProbe tm;
+    private JvmProbe jm;
     private HostStats stats;
     private String bootstrap;
     private String endpoint;
@@ -196,6 +206,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
         flink.put("taskmanager.numberOfTaskSlots", Integer.toString(mappings));
         flink.put("taskmanager.memory.process.size", tmProcessSize);
         flink.put("taskmanager.memory.jvm-metaspace.size", tmMetaspaceSize);
+        flink.put("jobmanager.memory.process.size", jmProcessSize);
+        flink.put("jobmanager.memory.jvm-metaspace.size", jmMetaspaceSize);
         cluster = new SessionCluster(repo, work.resolve("flink"), flink);
         CompletableFuture<Void> clusterUp = CompletableFuture.runAsync(cluster::start);
         List<String> jvm = new ArrayList<>(javaOpens());
@@ -220,7 +232,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
         }
         clusterUp.get(200, TimeUnit.SECONDS);
         tm = new JvmProbe(cluster.taskManagerPid());
-        cpu = new CpuClock(tm.pid, cluster.jobManagerPid(), host.pid(), broker.pid());
+        jm = new JvmProbe(cluster.jobManagerPid());
+        cpu = new CpuClock(tm.pid, jm.pid, host.pid(), broker.pid());
         stats = new HostStats(endpoint);
         log("cluster " + cluster.restUrl + " (TaskManager pid " + tm.pid + "), broker " + bootstrap
                 + ", function host " + endpoint);
@@ -329,6 +342,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
         row.put("tmHeapRssMb", tm.heapRssMb(heap));
         row.put("tmNonHeapRssMb", tm.rssMb() - tm.heapRssMb(heap));
         row.put("tmMetaspaceMb", heap.metaspaceUsedMb());
+        row.put("jmMetaspaceMb", jm.afterFullGc().metaspaceUsedMb());
         log(String.format("empty TaskManager: RSS %.0f MB, live heap %.0f MB, metaspace %.0f MB", tm.rssMb(),
                 heap.heapUsedMb(), heap.metaspaceUsedMb()));
         return row;
@@ -461,13 +475,18 @@ public final class ManyMappingsBench implements Callable<Integer> {
         row.put("tmHeapCommittedMb", heap.heapCommittedMb());
         row.put("tmMetaspaceMb", heap.metaspaceUsedMb());
         row.put("tmMetaspaceCommittedMb", heap.metaspaceCommittedMb());
+        JvmProbe.HeapInfo jmHeap = jm.afterFullGc();
+        row.put("jmRssMb", jm.rssMb());
+        row.put("jmLiveHeapMb", jmHeap.heapUsedMb());
+        row.put("jmMetaspaceMb", jmHeap.metaspaceUsedMb());
         Map<String, Double> nativeMemory = tm.nativeMemoryCommittedMb();
         if (!nativeMemory.isEmpty()) {
             row.put("tmNativeMemoryCommittedMb", nativeMemory);
         }
         log(String.format("%d idle: TaskManager %.3f cores (%.4f per mapping), JobManager %.3f cores, RSS %.0f MB, "
-                        + "live heap %.0f MB, metaspace %.0f MB", active, tmCores, tmCores / active,
-                cpu.between(2, from, to) / seconds, rss, heap.heapUsedMb(), heap.metaspaceUsedMb()));
+                        + "live heap %.0f MB, metaspace %.0f MB; JobManager metaspace %.0f MB", active, tmCores,
+                tmCores / active, cpu.between(2, from, to) / seconds, rss, heap.heapUsedMb(),
+                heap.metaspaceUsedMb(), jmHeap.metaspaceUsedMb()));
         return row;
     }
 
@@ -585,7 +604,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
         SizingRule.Linear nonHeap = SizingRule.Linear.through(1, Math.max(num(b1, "tmNonHeapRssMidDrainMb"),
                 num(i1, "tmNonHeapRssMb")), mappings, Math.max(num(bn, "tmNonHeapRssMidDrainMb"),
                 num(in, "tmNonHeapRssMb")));
-        SizingRule rule = new SizingRule(busyHeap, metaspace, nonHeap);
+        SizingRule.Linear jmMetaspace = line(i1, in, "jmMetaspaceMb");
+        SizingRule rule = new SizingRule(busyHeap, metaspace, nonHeap, jmMetaspace);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("perMappingIdleCpuCores", idleCpu.perMapping());
         s.put("perMappingIdleRssMb", idleRss.perMapping());
@@ -595,6 +615,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
         s.put("perMappingMetaspaceMb", metaspace.perMapping());
         s.put("perMappingNonHeapRssMb", nonHeap.perMapping());
         s.put("fixedNonHeapRssMb", nonHeap.fixed());
+        s.put("perMappingJobManagerMetaspaceMb", jmMetaspace.perMapping());
+        s.put("fixedJobManagerMetaspaceMb", jmMetaspace.fixed());
         s.put("fixedBusyLiveHeapMb", busyHeap.fixed());
         s.put("fixedMetaspaceMb", metaspace.fixed());
         s.put("fixedBusyPeakRssMb", busyRss.fixed());
@@ -663,10 +685,12 @@ public final class ManyMappingsBench implements Callable<Integer> {
         Map<String, Object> s = (Map<String, Object>) result.get("sizing");
         if (s != null) {
             System.out.printf("%none more mapping costs: idle %.4f cores, %.1f MB RSS, %.1f MB live heap; busy %.1f MB "
-                            + "live heap, %.1f MB peak RSS; %.1f MB metaspace; %.1f MB resident outside the heap%n",
+                            + "live heap, %.1f MB peak RSS; %.1f MB metaspace; %.1f MB resident outside the heap; "
+                            + "JobManager %.1f MB metaspace%n",
                     s.get("perMappingIdleCpuCores"), s.get("perMappingIdleRssMb"), s.get("perMappingIdleLiveHeapMb"),
                     s.get("perMappingBusyLiveHeapMb"), s.get("perMappingBusyPeakRssMb"),
-                    s.get("perMappingMetaspaceMb"), s.get("perMappingNonHeapRssMb"));
+                    s.get("perMappingMetaspaceMb"), s.get("perMappingNonHeapRssMb"),
+                    s.get("perMappingJobManagerMetaspaceMb"));
             System.out.printf("sizing (-Xmx >= %.0f x busy live heap, metaspace >= %.2f x measured, process >= -Xmx + "
                     + "%.2f x resident outside the heap; Flink's default fractions otherwise), %d partitions per "
                     + "mapping, parallelism 1:%n", SizingRule.HEAP_HEADROOM, SizingRule.METASPACE_HEADROOM,
@@ -674,8 +698,9 @@ public final class ManyMappingsBench implements Callable<Integer> {
             for (SizingRule.Plan p : (List<SizingRule.Plan>) s.get("plans")) {
                 System.out.printf("  %3d mappings: %3d slots, taskmanager.memory.process.size %,6d MB "
                                 + "(-Xmx %,d MB of %,d needed, jvm-metaspace.size %,d MB), RSS once the heap is all "
-                                + "resident %,.0f MB%n", p.mappings(), p.slots(), p.processMb(), p.heapMb(),
-                        p.heapNeededMb(), p.metaspaceMb(), p.expectedRssMb());
+                                + "resident %,.0f MB; JobManager metaspace %,d MB%n", p.mappings(), p.slots(),
+                        p.processMb(), p.heapMb(), p.heapNeededMb(), p.metaspaceMb(), p.expectedRssMb(),
+                        p.jobManagerMetaspaceMb());
             }
             System.out.printf("  this run's TaskManager (%s, metaspace %s) fits %s mappings; flink-conf's default "
                     + "(1280m, 2 slots) fits %s by memory%n", tmProcessSize, tmMetaspaceSize,

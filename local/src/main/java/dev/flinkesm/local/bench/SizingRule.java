@@ -15,6 +15,9 @@ package dev.flinkesm.local.bench;
  *       with all of it resident) plus {@link #NATIVE_HEADROOM} × the measured resident memory outside the heap
  *       (metaspace, code, threads, direct buffers, CRT's native memory), which Flink's model does not bound.
  * </ul>
+ * The JobManager keeps each running job's class loader too (its Kafka split enumerator runs there), so its
+ * metaspace is sized the same way: {@code jobmanager.memory.jvm-metaspace.size} ≥ {@link #METASPACE_HEADROOM} × the
+ * measured JobManager metaspace.
  */
 final class SizingRule {
     static final double HEAP_HEADROOM = 2.0;
@@ -43,28 +46,31 @@ final class SizingRule {
      * both, the -Xmx Flink derives from that size, and the resident set to expect once the heap is all resident.
      */
     record Plan(int mappings, int parallelism, int slots, long heapNeededMb, long metaspaceMb, long processMb,
-            long heapMb, double expectedRssMb) {}
+            long heapMb, double expectedRssMb, long jobManagerMetaspaceMb) {}
 
     final Linear liveHeapBusyMb;
     final Linear metaspaceMb;
     final Linear nonHeapRssMb;
+    final Linear jobManagerMetaspaceMb;
 
-    SizingRule(Linear liveHeapBusyMb, Linear metaspaceMb, Linear nonHeapRssMb) {
+    SizingRule(Linear liveHeapBusyMb, Linear metaspaceMb, Linear nonHeapRssMb, Linear jobManagerMetaspaceMb) {
         this.liveHeapBusyMb = liveHeapBusyMb;
         this.metaspaceMb = metaspaceMb;
         this.nonHeapRssMb = nonHeapRssMb;
+        this.jobManagerMetaspaceMb = jobManagerMetaspaceMb;
     }
 
     Plan plan(int mappings, int parallelism) {
         long heapNeeded = roundUp(HEAP_HEADROOM * liveHeapBusyMb.at(mappings), 16);
-        long metaspace = metaspaceFor(mappings);
+        long metaspace = metaspaceFor(metaspaceMb, mappings);
         long process = FlinkMemory.processMbFor(heapNeeded, metaspace);
         while (!fits(process, metaspace, mappings)) {
             process += STEP_MB;
         }
         double heap = FlinkMemory.heapMb(process, metaspace);
         return new Plan(mappings, parallelism, mappings * parallelism, heapNeeded, metaspace, process,
-                (long) Math.floor(heap), heap + nonHeapRssMb.at(mappings));
+                (long) Math.floor(heap), heap + nonHeapRssMb.at(mappings),
+                metaspaceFor(jobManagerMetaspaceMb, mappings));
     }
 
     /** The most mappings a TaskManager of {@code processMb} with {@code metaspaceMb} of metaspace runs. */
@@ -83,9 +89,9 @@ final class SizingRule {
                 && heap + NATIVE_HEADROOM * nonHeapRssMb.at(mappings) <= processMb;
     }
 
-    private long metaspaceFor(int mappings) {
+    private static long metaspaceFor(Linear measured, int mappings) {
         return Math.max((long) FlinkMemory.DEFAULT_METASPACE_MB,
-                roundUp(METASPACE_HEADROOM * metaspaceMb.at(mappings), 64));
+                roundUp(METASPACE_HEADROOM * measured.at(mappings), 64));
     }
 
     private static long roundUp(double v, long step) {

@@ -10,7 +10,7 @@ class SizingRuleTest {
     // 20 MB of live heap plus 5 MB per mapping; 40 MB of metaspace plus 20 MB per mapping;
     // 300 MB resident outside the heap plus 30 MB per mapping
     private final SizingRule rule = new SizingRule(new SizingRule.Linear(20, 5), new SizingRule.Linear(40, 20),
-            new SizingRule.Linear(300, 30));
+            new SizingRule.Linear(300, 30), new SizingRule.Linear(100, 13));
 
     @Test
     void aLineThroughTwoMeasurementsGivesTheCostOfOneMoreMapping() {
@@ -32,6 +32,12 @@ class SizingRuleTest {
         assertThat(plan.heapNeededMb()).isEqualTo(240); // 2 x (20 + 20 x 5) = 240
         assertThat(plan.heapMb()).isGreaterThanOrEqualTo(240);
         assertThat(plan.metaspaceMb()).isEqualTo(576); // 1.25 x 440 = 550, up to 64 MB steps
+    }
+
+    @Test
+    void theJobManagersMetaspaceGrowsWithTheMappingsItCoordinates() {
+        assertThat(rule.plan(20, 1).jobManagerMetaspaceMb()).isEqualTo(512); // 1.25 x (100 + 20 x 13) = 450
+        assertThat(rule.plan(2, 1).jobManagerMetaspaceMb()).isEqualTo(256); // never below Flink's default
     }
 
     @Test
