@@ -66,6 +66,37 @@ final class JvmProbe {
     }
 
     /**
+     * CPU seconds so far of the JVM's JIT compiler threads and its garbage collector threads, from
+     * {@code /proc/<pid>/task/<tid>/stat} by thread name: [jit, gc]. Threads that have ended are not counted
+     * (HotSpot stops idle compiler threads), so these are lower bounds.
+     */
+    double[] jitAndGcCpuSeconds() {
+        double jit = 0;
+        double gc = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    jit += seconds;
+                } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                    gc += seconds;
+                }
+            }
+        } catch (IOException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        return new double[] {jit, gc};
+    }
+
+    /**
      * The resident part of the Java heap (the mappings inside the heap's reserved range, from
      * {@code /proc/<pid>/smaps}): Flink starts the heap at its full size (-Xms = -Xmx), so resident set minus this
      * is what lives outside the heap (metaspace, code, threads, direct buffers, native libraries such as CRT).

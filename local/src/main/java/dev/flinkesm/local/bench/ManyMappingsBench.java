@@ -358,6 +358,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
             deliveredBefore[i] += stats.reset(function(i)).path("records").asLong();
         }
         boolean peakReset = tm.resetPeakRss();
+        double[] jitGcBefore = tm.jitAndGcCpuSeconds();
+        double cpuBefore = tm.cpuSeconds();
         CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(active, recordsEach));
         long expectedTotal = active * recordsEach;
         long deadline = System.currentTimeMillis() + 300_000;
@@ -385,6 +387,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
             }
             Thread.sleep(200);
         }
+        double[] jitGcAfter = tm.jitAndGcCpuSeconds();
+        double cpuAfter = tm.cpuSeconds();
         producing.get(60, TimeUnit.SECONDS);
         for (int i = 0; i < active; i++) {
             produced[i] += recordsEach;
@@ -411,6 +415,13 @@ public final class ManyMappingsBench implements Callable<Integer> {
         row.put("tmCpuCores", tmCpu / seconds);
         row.put("tmCpuSecondsPerMillionRecords", tmCpu / total * 1e6);
         row.put("jmCpuCores", cpu.between(2, first, last) / seconds);
+        // From the first record produced to the last delivered, by thread: how much of the TaskManager's CPU was
+        // compiling (every job's classes are its own, so each is JIT-compiled on its own) and collecting.
+        Map<String, Object> threads = new LinkedHashMap<>();
+        threads.put("allThreads", cpuAfter - cpuBefore);
+        threads.put("jitCompilerThreads", jitGcAfter[0] - jitGcBefore[0]);
+        threads.put("gcThreads", jitGcAfter[1] - jitGcBefore[1]);
+        row.put("tmCpuSecondsByThreads", threads);
         row.put("hostCpuSecondsPerMillionRecords", cpu.between(3, first, last) / total * 1e6);
         row.put("brokerCpuSecondsPerMillionRecords", cpu.between(4, first, last) / total * 1e6);
         row.put("tmPeakRssMb", peakRss);
@@ -420,8 +431,10 @@ public final class ManyMappingsBench implements Callable<Integer> {
         row.put("tmMetaspaceMb", midHeap == null ? Double.NaN : midHeap.metaspaceUsedMb());
         row.put("tmNonHeapRssMidDrainMb", midNonHeapRss);
         log(String.format("%d busy: %,d records in %.1f s = %,.0f/s, TaskManager %.2f cores, %.1f CPU s/M records, "
-                        + "peak RSS %.0f MB, live heap mid-drain %.0f MB", active, total, seconds, total / seconds,
-                tmCpu / seconds, tmCpu / total * 1e6, peakRss, midHeap == null ? Double.NaN : midHeap.heapUsedMb()));
+                        + "peak RSS %.0f MB, live heap mid-drain %.0f MB; TaskManager CPU s produce-to-done %.1f, "
+                        + "of which JIT %.1f, GC %.1f", active, total, seconds, total / seconds,
+                tmCpu / seconds, tmCpu / total * 1e6, peakRss, midHeap == null ? Double.NaN : midHeap.heapUsedMb(),
+                cpuAfter - cpuBefore, jitGcAfter[0] - jitGcBefore[0], jitGcAfter[1] - jitGcBefore[1]));
         return row;
     }
 
