@@ -62,12 +62,14 @@ public final class ManyMappingsBench implements Callable<Integer> {
             description = "Idle window after each drain (default ${DEFAULT-VALUE}).")
     int idleSeconds;
 
-    @Option(names = "--tm-process-size", defaultValue = "2560m",
-            description = "taskmanager.memory.process.size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--tm-process-size", defaultValue = "1792m",
+            description = "taskmanager.memory.process.size (default ${DEFAULT-VALUE}: what the sizing rule asks for "
+                    + "20 mappings of 4 partitions; flink-conf's 1280m holds 7).")
     String tmProcessSize;
 
-    @Option(names = "--tm-metaspace-size", defaultValue = "768m",
-            description = "taskmanager.memory.jvm-metaspace.size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--tm-metaspace-size", defaultValue = "640m",
+            description = "taskmanager.memory.jvm-metaspace.size (default ${DEFAULT-VALUE}; each mapping loads the job "
+                    + "jar's classes again, about 21 MB).")
     String tmMetaspaceSize;
 
     @Option(names = "--jm-process-size", defaultValue = "1536m",
@@ -349,8 +351,10 @@ public final class ManyMappingsBench implements Callable<Integer> {
     }
 
     /**
-     * The first {@code active} mappings drain {@code recordsEach} records each at once: produced by one producer
-     * interleaving the topics, measured from the first to the last arrival at any of their functions, with one
+     * The first {@code active} mappings drain {@code recordsEach} records each at once: produced by one producer,
+     * topic after topic, so that each topic's backlog lands in a burst far faster than its mapping drains it (and
+     * batches fill as they would behind a real backlog; interleaving the topics instead fed each partition at about
+     * its drain rate, and the batching window closed batches a third full); measured from the first to the last arrival at any of their functions, with one
      * forced full GC (through jcmd) once a third has arrived, for the live heap while busy.
      */
     private Map<String, Object> busy(int active, long recordsEach) throws Exception {
@@ -441,8 +445,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
     private void produce(int active, long recordsEach) {
         Random random = new Random(active);
         try (KafkaProducer<byte[], byte[]> producer = BenchData.producer(bootstrap, 5)) {
-            for (long n = 0; n < recordsEach; n++) {
-                for (int i = 0; i < active; i++) {
+            for (int i = 0; i < active; i++) {
+                for (long n = 0; n < recordsEach; n++) {
                     producer.send(BenchData.record(random, topic(i), (int) (n % partitions)));
                 }
             }
@@ -618,6 +622,9 @@ public final class ManyMappingsBench implements Callable<Integer> {
                 num(i1, "tmNonHeapRssMb")), mappings, Math.max(num(bn, "tmNonHeapRssMidDrainMb"),
                 num(in, "tmNonHeapRssMb")));
         SizingRule.Linear jmMetaspace = line(i1, in, "jmMetaspaceMb");
+        SizingRule.Linear jmRss = line(i1, in, "jmRssMb");
+        SizingRule.Linear jmHeap = line(i1, in, "jmLiveHeapMb");
+        SizingRule.Linear jmCpu = line(i1, in, "jmCpuCores");
         SizingRule rule = new SizingRule(busyHeap, metaspace, nonHeap, jmMetaspace);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("perMappingIdleCpuCores", idleCpu.perMapping());
@@ -630,6 +637,9 @@ public final class ManyMappingsBench implements Callable<Integer> {
         s.put("fixedNonHeapRssMb", nonHeap.fixed());
         s.put("perMappingJobManagerMetaspaceMb", jmMetaspace.perMapping());
         s.put("fixedJobManagerMetaspaceMb", jmMetaspace.fixed());
+        s.put("perMappingJobManagerRssMb", jmRss.perMapping());
+        s.put("perMappingJobManagerLiveHeapMb", jmHeap.perMapping());
+        s.put("perMappingJobManagerIdleCpuCores", jmCpu.perMapping());
         s.put("fixedBusyLiveHeapMb", busyHeap.fixed());
         s.put("fixedMetaspaceMb", metaspace.fixed());
         s.put("fixedBusyPeakRssMb", busyRss.fixed());
@@ -699,11 +709,12 @@ public final class ManyMappingsBench implements Callable<Integer> {
         if (s != null) {
             System.out.printf("%none more mapping costs: idle %.4f cores, %.1f MB RSS, %.1f MB live heap; busy %.1f MB "
                             + "live heap, %.1f MB peak RSS; %.1f MB metaspace; %.1f MB resident outside the heap; "
-                            + "JobManager %.1f MB metaspace%n",
+                            + "JobManager %.1f MB metaspace, %.1f MB RSS, %.1f MB live heap, %.4f cores idle%n",
                     s.get("perMappingIdleCpuCores"), s.get("perMappingIdleRssMb"), s.get("perMappingIdleLiveHeapMb"),
                     s.get("perMappingBusyLiveHeapMb"), s.get("perMappingBusyPeakRssMb"),
                     s.get("perMappingMetaspaceMb"), s.get("perMappingNonHeapRssMb"),
-                    s.get("perMappingJobManagerMetaspaceMb"));
+                    s.get("perMappingJobManagerMetaspaceMb"), s.get("perMappingJobManagerRssMb"),
+                    s.get("perMappingJobManagerLiveHeapMb"), s.get("perMappingJobManagerIdleCpuCores"));
             System.out.printf("sizing (-Xmx >= %.0f x busy live heap, metaspace >= %.2f x measured, process >= -Xmx + "
                     + "%.2f x resident outside the heap; Flink's default fractions otherwise), %d partitions per "
                     + "mapping, parallelism 1:%n", SizingRule.HEAP_HEADROOM, SizingRule.METASPACE_HEADROOM,
