@@ -62,12 +62,17 @@ public final class ManyMappingsBench implements Callable<Integer> {
             description = "Idle window after each drain (default ${DEFAULT-VALUE}).")
     int idleSeconds;
 
-    @Option(names = "--tm-process-size", defaultValue = "1792m",
-            description = "taskmanager.memory.process.size (default ${DEFAULT-VALUE}: what the sizing rule asks for "
-                    + "20 mappings of 4 partitions; flink-conf's 1280m holds 7).")
+    @Option(names = "--max-buffered-mb", defaultValue = "16",
+            description = "Each job's --max-buffered-mb (default ${DEFAULT-VALUE}; the job's own default, 128, lets "
+                    + "every mapping behind a backlog hold up to 128 MB of records: 20 of them need gigabytes of heap).")
+    int maxBufferedMb;
+
+    @Option(names = "--tm-process-size", defaultValue = "2560m",
+            description = "taskmanager.memory.process.size (default ${DEFAULT-VALUE}: -Xmx 640 MB; 1792m, sized from "
+                    + "a run whose backlogs never filled the buffers, failed with OutOfMemoryError once they did).")
     String tmProcessSize;
 
-    @Option(names = "--tm-metaspace-size", defaultValue = "640m",
+    @Option(names = "--tm-metaspace-size", defaultValue = "768m",
             description = "taskmanager.memory.jvm-metaspace.size (default ${DEFAULT-VALUE}; each mapping loads the job "
                     + "jar's classes again, about 21 MB).")
     String tmMetaspaceSize;
@@ -127,9 +132,9 @@ public final class ManyMappingsBench implements Callable<Integer> {
         deliveredBefore = new long[mappings];
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         long t0 = System.nanoTime();
-        log(String.format("mappings bench: %d mappings x %d partitions, %,d records each, idle %d s, TaskManager "
-                        + "%s (metaspace %s), %d cores, load %s", mappings, partitions, recordsPerMapping, idleSeconds,
-                tmProcessSize, tmMetaspaceSize, Runtime.getRuntime().availableProcessors(), loadBefore));
+        log(String.format("mappings bench: %d mappings x %d partitions, %,d records each, --max-buffered-mb %d, "
+                        + "idle %d s, TaskManager %s (metaspace %s), %d cores, load %s", mappings, partitions,
+                recordsPerMapping, maxBufferedMb, idleSeconds, tmProcessSize, tmMetaspaceSize, Runtime.getRuntime().availableProcessors(), loadBefore));
         Thread hook = new Thread(this::stopAll, "mappings-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         Map<String, Object> sizing = null;
@@ -180,6 +185,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
         result.put("partitionsPerMapping", partitions);
         result.put("recordsPerMapping", recordsPerMapping);
         result.put("batchSize", BATCH_SIZE);
+        result.put("maxBufferedMbPerMapping", maxBufferedMb);
         result.put("idleSeconds", idleSeconds);
         result.put("taskManager", tmConfig);
         result.put("rows", rows);
@@ -313,7 +319,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
         for (int i = from; i < to; i++) {
             String mapping = BenchData.mapping(function(i), topic(i), bootstrap, group(i), BATCH_SIZE, null);
             jobs.add(cluster.run(jarId, List.of("--mapping-json", mapping, "--lambda-endpoint", endpoint,
-                    "--parallelism", "1")));
+                    "--parallelism", "1", "--max-buffered-mb", Integer.toString(maxBufferedMb))));
         }
         long deadline = System.currentTimeMillis() + 180_000;
         while (true) {
