@@ -91,6 +91,14 @@ public final class ManyMappingsBench implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "bench-results") Path out;
 
+    @Option(names = "--sizing-from", paramLabel = "FILE",
+            description = "Runs nothing: prints the sizing rule again from a mappings-<timestamp>.json.")
+    Path sizingFrom;
+
+    @Option(names = "--sizing-budget-mb",
+            description = "With --sizing-from: size for this --max-buffered-mb instead of the run's.")
+    Integer sizingBudgetMb;
+
     private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private final Map<String, Object> rows = new LinkedHashMap<>();
@@ -118,6 +126,9 @@ public final class ManyMappingsBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sizingFrom != null) {
+            return sizingOnly();
+        }
         if (mappings < 2 || partitions < 1 || recordsPerMapping < partitions || idleSeconds < 1) {
             System.err.println("need --mappings >= 2 (the cost of one more mapping comes from 1 vs N), "
                     + "--partitions >= 1, --records-per-mapping >= --partitions, --idle-seconds >= 1");
@@ -631,7 +642,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
         SizingRule.Linear jmRss = line(i1, in, "jmRssMb");
         SizingRule.Linear jmHeap = line(i1, in, "jmLiveHeapMb");
         SizingRule.Linear jmCpu = line(i1, in, "jmCpuCores");
-        SizingRule rule = new SizingRule(busyHeap, metaspace, nonHeap, jmMetaspace);
+        SizingRule rule = new SizingRule(busyHeap, metaspace, nonHeap, jmMetaspace, idleHeap, maxBufferedMb);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("perMappingIdleCpuCores", idleCpu.perMapping());
         s.put("perMappingIdleRssMb", idleRss.perMapping());
@@ -650,6 +661,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
         s.put("fixedMetaspaceMb", metaspace.fixed());
         s.put("fixedBusyPeakRssMb", busyRss.fixed());
         s.put("heapHeadroom", SizingRule.HEAP_HEADROOM);
+        s.put("bufferBudgetMbPerMapping", maxBufferedMb);
         s.put("nativeHeadroom", SizingRule.NATIVE_HEADROOM);
         s.put("metaspaceHeadroom", SizingRule.METASPACE_HEADROOM);
         List<SizingRule.Plan> plans = new ArrayList<>();
@@ -663,6 +675,22 @@ public final class ManyMappingsBench implements Callable<Integer> {
         s.put("maxMappingsOfThisTaskManager", rule.maxMappings(megabytes(tmProcessSize), megabytes(tmMetaspaceSize)));
         s.put("maxMappingsOfDefaultTaskManager1280m", rule.maxMappings(1280, (long) FlinkMemory.DEFAULT_METASPACE_MB));
         return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int sizingOnly() throws IOException {
+        Map<String, Object> result = JSON.readValue(sizingFrom.toFile(), Map.class);
+        mappings = ((Number) result.get("mappings")).intValue();
+        partitions = ((Number) result.get("partitionsPerMapping")).intValue();
+        Object budget = result.get("maxBufferedMbPerMapping");
+        maxBufferedMb = sizingBudgetMb != null ? sizingBudgetMb : budget == null ? 128 : ((Number) budget).intValue();
+        Map<String, Object> measured = (Map<String, Object>) result.get("rows");
+        Map<String, Object> tmConfig = (Map<String, Object>) result.get("taskManager");
+        tmProcessSize = String.valueOf(tmConfig.get("processSize"));
+        tmMetaspaceSize = tmConfig.get("jvmMetaspaceMb") + "m";
+        printSizing(sizing((Map<String, Object>) measured.get("mappings-1"),
+                (Map<String, Object>) measured.get("mappings-" + mappings)));
+        return 0;
     }
 
     /** A figure of the 1-mapping and the N-mapping row, as fixed + per mapping. */
@@ -713,28 +741,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
                 + " of the window, live heap after a full GC)");
         Map<String, Object> s = (Map<String, Object>) result.get("sizing");
         if (s != null) {
-            System.out.printf("%none more mapping costs: idle %.4f cores, %.1f MB RSS, %.1f MB live heap; busy %.1f MB "
-                            + "live heap, %.1f MB peak RSS; %.1f MB metaspace; %.1f MB resident outside the heap; "
-                            + "JobManager %.1f MB metaspace, %.1f MB RSS, %.1f MB live heap, %.4f cores idle%n",
-                    s.get("perMappingIdleCpuCores"), s.get("perMappingIdleRssMb"), s.get("perMappingIdleLiveHeapMb"),
-                    s.get("perMappingBusyLiveHeapMb"), s.get("perMappingBusyPeakRssMb"),
-                    s.get("perMappingMetaspaceMb"), s.get("perMappingNonHeapRssMb"),
-                    s.get("perMappingJobManagerMetaspaceMb"), s.get("perMappingJobManagerRssMb"),
-                    s.get("perMappingJobManagerLiveHeapMb"), s.get("perMappingJobManagerIdleCpuCores"));
-            System.out.printf("sizing (-Xmx >= %.0f x busy live heap, metaspace >= %.2f x measured, process >= -Xmx + "
-                    + "%.2f x resident outside the heap; Flink's default fractions otherwise), %d partitions per "
-                    + "mapping, parallelism 1:%n", SizingRule.HEAP_HEADROOM, SizingRule.METASPACE_HEADROOM,
-                    SizingRule.NATIVE_HEADROOM, partitions);
-            for (SizingRule.Plan p : (List<SizingRule.Plan>) s.get("plans")) {
-                System.out.printf("  %3d mappings: %3d slots, taskmanager.memory.process.size %,6d MB "
-                                + "(-Xmx %,d MB of %,d needed, jvm-metaspace.size %,d MB), RSS once the heap is all "
-                                + "resident %,.0f MB; JobManager metaspace %,d MB%n", p.mappings(), p.slots(),
-                        p.processMb(), p.heapMb(), p.heapNeededMb(), p.metaspaceMb(), p.expectedRssMb(),
-                        p.jobManagerMetaspaceMb());
-            }
-            System.out.printf("  this run's TaskManager (%s, metaspace %s) fits %s mappings; flink-conf's default "
-                    + "(1280m, 2 slots) fits %s by memory%n", tmProcessSize, tmMetaspaceSize,
-                    s.get("maxMappingsOfThisTaskManager"), s.get("maxMappingsOfDefaultTaskManager1280m"));
+            printSizing(s);
         }
         Map<String, Object> d = (Map<String, Object>) rows.get("delivery");
         if (d != null) {
@@ -746,6 +753,33 @@ public final class ManyMappingsBench implements Callable<Integer> {
         System.out.printf("load before %s, after %s; total %.0f s%n", machine.get("loadavgBefore"),
                 machine.get("loadavgAfter"), result.get("totalSeconds"));
         System.out.println(problems.isEmpty() ? "PASS: every mapping delivered" : "FAIL: " + problems);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void printSizing(Map<String, Object> s) {
+        System.out.printf("%none more mapping costs: idle %.4f cores, %.1f MB RSS, %.1f MB live heap; busy %.1f MB "
+                        + "live heap, %.1f MB peak RSS; %.1f MB metaspace; %.1f MB resident outside the heap; "
+                        + "JobManager %.1f MB metaspace, %.1f MB RSS, %.1f MB live heap, %.4f cores idle%n",
+                s.get("perMappingIdleCpuCores"), s.get("perMappingIdleRssMb"), s.get("perMappingIdleLiveHeapMb"),
+                s.get("perMappingBusyLiveHeapMb"), s.get("perMappingBusyPeakRssMb"),
+                s.get("perMappingMetaspaceMb"), s.get("perMappingNonHeapRssMb"),
+                s.get("perMappingJobManagerMetaspaceMb"), s.get("perMappingJobManagerRssMb"),
+                s.get("perMappingJobManagerLiveHeapMb"), s.get("perMappingJobManagerIdleCpuCores"));
+        System.out.printf("sizing (-Xmx >= %.0f x busy live heap and >= idle live heap + mappings x "
+                + "--max-buffered-mb %d, metaspace >= %.2f x measured, process >= -Xmx + "
+                + "%.2f x resident outside the heap; Flink's default fractions otherwise), %d partitions per "
+                + "mapping, parallelism 1:%n", SizingRule.HEAP_HEADROOM, maxBufferedMb,
+                SizingRule.METASPACE_HEADROOM, SizingRule.NATIVE_HEADROOM, partitions);
+        for (SizingRule.Plan p : (List<SizingRule.Plan>) s.get("plans")) {
+            System.out.printf("  %3d mappings: %3d slots, taskmanager.memory.process.size %,6d MB "
+                            + "(-Xmx %,d MB of %,d needed, jvm-metaspace.size %,d MB), RSS once the heap is all "
+                            + "resident %,.0f MB; JobManager metaspace %,d MB%n", p.mappings(), p.slots(),
+                    p.processMb(), p.heapMb(), p.heapNeededMb(), p.metaspaceMb(), p.expectedRssMb(),
+                    p.jobManagerMetaspaceMb());
+        }
+        System.out.printf("  this run's TaskManager (%s, metaspace %s) fits %s mappings; flink-conf's default "
+                + "(1280m, 2 slots) fits %s by memory%n", tmProcessSize, tmMetaspaceSize,
+                s.get("maxMappingsOfThisTaskManager"), s.get("maxMappingsOfDefaultTaskManager1280m"));
     }
 
     private static double num(Map<String, Object> row, String key) {

@@ -7,7 +7,9 @@ package dev.flinkesm.local.bench;
  * <ul>
  *   <li>slots = mappings × parallelism (one slot per subtask; a job's source is its only task);
  *   <li>-Xmx (framework + task heap) ≥ {@link #HEAP_HEADROOM} × the live heap while every mapping drains a backlog
- *       (the heap after a forced full GC in mid-drain): the collector needs room beyond what is live;
+ *       (the heap after a forced full GC in mid-drain): the collector needs room beyond what is live; and ≥ the
+ *       live heap when idle plus every mapping's whole {@code --max-buffered-mb}, what the readers may hold at once
+ *       behind backlogs larger than the budget (a mid-drain sample may catch buffers half full);
  *   <li>metaspace ≥ {@link #METASPACE_HEADROOM} × the measured metaspace: every job loads the shaded job jar's
  *       classes in its own class loader, so metaspace grows with each mapping and a full metaspace fails the job;
  *   <li>the process size is the smallest one (in 64 MB steps) for which Flink's memory model ({@link FlinkMemory})
@@ -52,8 +54,13 @@ final class SizingRule {
     final Linear metaspaceMb;
     final Linear nonHeapRssMb;
     final Linear jobManagerMetaspaceMb;
+    final Linear liveHeapIdleMb;
+    final double bufferBudgetMb;
 
-    SizingRule(Linear liveHeapBusyMb, Linear metaspaceMb, Linear nonHeapRssMb, Linear jobManagerMetaspaceMb) {
+    SizingRule(Linear liveHeapBusyMb, Linear metaspaceMb, Linear nonHeapRssMb, Linear jobManagerMetaspaceMb,
+            Linear liveHeapIdleMb, double bufferBudgetMb) {
+        this.liveHeapIdleMb = liveHeapIdleMb;
+        this.bufferBudgetMb = bufferBudgetMb;
         this.liveHeapBusyMb = liveHeapBusyMb;
         this.metaspaceMb = metaspaceMb;
         this.nonHeapRssMb = nonHeapRssMb;
@@ -61,7 +68,7 @@ final class SizingRule {
     }
 
     Plan plan(int mappings, int parallelism) {
-        long heapNeeded = roundUp(HEAP_HEADROOM * liveHeapBusyMb.at(mappings), 16);
+        long heapNeeded = roundUp(heapNeeded(mappings), 16);
         long metaspace = metaspaceFor(metaspaceMb, mappings);
         long process = FlinkMemory.processMbFor(heapNeeded, metaspace);
         while (!fits(process, metaspace, mappings)) {
@@ -84,9 +91,14 @@ final class SizingRule {
 
     private boolean fits(long processMb, long metaspaceMb, int mappings) {
         double heap = FlinkMemory.heapMb(processMb, metaspaceMb);
-        return HEAP_HEADROOM * liveHeapBusyMb.at(mappings) <= heap
+        return heapNeeded(mappings) <= heap
                 && METASPACE_HEADROOM * this.metaspaceMb.at(mappings) <= metaspaceMb
                 && heap + NATIVE_HEADROOM * nonHeapRssMb.at(mappings) <= processMb;
+    }
+
+    private double heapNeeded(int mappings) {
+        return Math.max(HEAP_HEADROOM * liveHeapBusyMb.at(mappings),
+                liveHeapIdleMb.at(mappings) + mappings * bufferBudgetMb);
     }
 
     private static long metaspaceFor(Linear measured, int mappings) {

@@ -10,7 +10,7 @@ class SizingRuleTest {
     // 20 MB of live heap plus 5 MB per mapping; 40 MB of metaspace plus 20 MB per mapping;
     // 300 MB resident outside the heap plus 30 MB per mapping
     private final SizingRule rule = new SizingRule(new SizingRule.Linear(20, 5), new SizingRule.Linear(40, 20),
-            new SizingRule.Linear(300, 30), new SizingRule.Linear(100, 13));
+            new SizingRule.Linear(300, 30), new SizingRule.Linear(100, 13), new SizingRule.Linear(15, 4), 2);
 
     @Test
     void aLineThroughTwoMeasurementsGivesTheCostOfOneMoreMapping() {
@@ -32,6 +32,14 @@ class SizingRuleTest {
         assertThat(plan.heapNeededMb()).isEqualTo(240); // 2 x (20 + 20 x 5) = 240
         assertThat(plan.heapMb()).isGreaterThanOrEqualTo(240);
         assertThat(plan.metaspaceMb()).isEqualTo(576); // 1.25 x 440 = 550, up to 64 MB steps
+    }
+
+    @Test
+    void fullBufferBudgetsWinOverTheMeasuredHeapWhenTheyAreLarger() {
+        SizingRule bigBudgets = new SizingRule(new SizingRule.Linear(20, 5), new SizingRule.Linear(40, 20),
+                new SizingRule.Linear(300, 30), new SizingRule.Linear(100, 13), new SizingRule.Linear(15, 4), 128);
+        assertThat(bigBudgets.plan(20, 1).heapNeededMb()).isEqualTo(2656); // 15 + 20 x 4 + 20 x 128 = 2655, up to 16 MB steps
+        assertThat(bigBudgets.maxMappings(1792, 576)).isLessThan(rule.maxMappings(1792, 576));
     }
 
     @Test
