@@ -172,7 +172,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
             rows.put("mappings-" + mappings, many);
 
             rows.put("delivery", verifyDelivery());
-            sizing = sizing(one, many);
+            sizing = MappingsSizing.derive(one, many, mappings, maxBufferedMb, tmProcessSize, tmMetaspaceSize);
         } catch (Exception e) {
             problems.add("run failed: " + e);
             e.printStackTrace();
@@ -197,6 +197,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
         result.put("recordsPerMapping", recordsPerMapping);
         result.put("batchSize", BATCH_SIZE);
         result.put("maxBufferedMbPerMapping", maxBufferedMb);
+        result.put("tmProcessSize", tmProcessSize);
+        result.put("tmMetaspaceSize", tmMetaspaceSize);
         result.put("idleSeconds", idleSeconds);
         result.put("taskManager", tmConfig);
         result.put("rows", rows);
@@ -205,7 +207,7 @@ public final class ManyMappingsBench implements Callable<Integer> {
         result.put("totalSeconds", (System.nanoTime() - t0) / 1e9);
         Path file = out.resolve("mappings-" + stamp + ".json");
         JSON.writeValue(file.toFile(), result);
-        print(result);
+        MappingsReport.print(result);
         System.out.println("JSON: " + file);
         return problems.isEmpty() ? 0 : 1;
     }
@@ -621,62 +623,6 @@ public final class ManyMappingsBench implements Callable<Integer> {
         return -1;
     }
 
-    // ---------------------------------------------------------------------------------------------- sizing
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> sizing(Map<String, Object> one, Map<String, Object> many) {
-        Map<String, Object> b1 = (Map<String, Object>) one.get("busy");
-        Map<String, Object> bn = (Map<String, Object>) many.get("busy");
-        Map<String, Object> i1 = (Map<String, Object>) one.get("idle");
-        Map<String, Object> in = (Map<String, Object>) many.get("idle");
-        SizingRule.Linear idleCpu = line(i1, in, "tmCpuCores");
-        SizingRule.Linear idleRss = line(i1, in, "tmRssMb");
-        SizingRule.Linear idleHeap = line(i1, in, "tmLiveHeapMb");
-        SizingRule.Linear busyHeap = line(b1, bn, "tmLiveHeapMidDrainMb");
-        SizingRule.Linear busyRss = line(b1, bn, "tmPeakRssMb");
-        SizingRule.Linear metaspace = line(i1, in, "tmMetaspaceMb");
-        SizingRule.Linear nonHeap = SizingRule.Linear.through(1, Math.max(num(b1, "tmNonHeapRssMidDrainMb"),
-                num(i1, "tmNonHeapRssMb")), mappings, Math.max(num(bn, "tmNonHeapRssMidDrainMb"),
-                num(in, "tmNonHeapRssMb")));
-        SizingRule.Linear jmMetaspace = line(i1, in, "jmMetaspaceMb");
-        SizingRule.Linear jmRss = line(i1, in, "jmRssMb");
-        SizingRule.Linear jmHeap = line(i1, in, "jmLiveHeapMb");
-        SizingRule.Linear jmCpu = line(i1, in, "jmCpuCores");
-        SizingRule rule = new SizingRule(busyHeap, metaspace, nonHeap, jmMetaspace, idleHeap, maxBufferedMb);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("perMappingIdleCpuCores", idleCpu.perMapping());
-        s.put("perMappingIdleRssMb", idleRss.perMapping());
-        s.put("perMappingIdleLiveHeapMb", idleHeap.perMapping());
-        s.put("perMappingBusyLiveHeapMb", busyHeap.perMapping());
-        s.put("perMappingBusyPeakRssMb", busyRss.perMapping());
-        s.put("perMappingMetaspaceMb", metaspace.perMapping());
-        s.put("perMappingNonHeapRssMb", nonHeap.perMapping());
-        s.put("fixedNonHeapRssMb", nonHeap.fixed());
-        s.put("perMappingJobManagerMetaspaceMb", jmMetaspace.perMapping());
-        s.put("fixedJobManagerMetaspaceMb", jmMetaspace.fixed());
-        s.put("perMappingJobManagerRssMb", jmRss.perMapping());
-        s.put("perMappingJobManagerLiveHeapMb", jmHeap.perMapping());
-        s.put("perMappingJobManagerIdleCpuCores", jmCpu.perMapping());
-        s.put("fixedBusyLiveHeapMb", busyHeap.fixed());
-        s.put("fixedMetaspaceMb", metaspace.fixed());
-        s.put("fixedBusyPeakRssMb", busyRss.fixed());
-        s.put("heapHeadroom", SizingRule.HEAP_HEADROOM);
-        s.put("bufferBudgetMbPerMapping", maxBufferedMb);
-        s.put("nativeHeadroom", SizingRule.NATIVE_HEADROOM);
-        s.put("metaspaceHeadroom", SizingRule.METASPACE_HEADROOM);
-        List<SizingRule.Plan> plans = new ArrayList<>();
-        for (int m : new int[] {1, 2, 10, mappings, 50}) {
-            if (plans.stream().noneMatch(p -> p.mappings() == m)) {
-                plans.add(rule.plan(m, 1));
-            }
-        }
-        plans.sort(Comparator.comparingInt(SizingRule.Plan::mappings));
-        s.put("plans", plans);
-        s.put("maxMappingsOfThisTaskManager", rule.maxMappings(megabytes(tmProcessSize), megabytes(tmMetaspaceSize)));
-        s.put("maxMappingsOfDefaultTaskManager1280m", rule.maxMappings(1280, (long) FlinkMemory.DEFAULT_METASPACE_MB));
-        return s;
-    }
-
     @SuppressWarnings("unchecked")
     private int sizingOnly() throws IOException {
         Map<String, Object> result = JSON.readValue(sizingFrom.toFile(), Map.class);
@@ -688,103 +634,10 @@ public final class ManyMappingsBench implements Callable<Integer> {
         Map<String, Object> tmConfig = (Map<String, Object>) result.get("taskManager");
         tmProcessSize = String.valueOf(tmConfig.get("processSize"));
         tmMetaspaceSize = tmConfig.get("jvmMetaspaceMb") + "m";
-        printSizing(sizing((Map<String, Object>) measured.get("mappings-1"),
-                (Map<String, Object>) measured.get("mappings-" + mappings)));
+        MappingsReport.printSizing(MappingsSizing.derive((Map<String, Object>) measured.get("mappings-1"),
+                (Map<String, Object>) measured.get("mappings-" + mappings), mappings, maxBufferedMb, tmProcessSize,
+                tmMetaspaceSize), maxBufferedMb, partitions, tmProcessSize, tmMetaspaceSize);
         return 0;
-    }
-
-    /** A figure of the 1-mapping and the N-mapping row, as fixed + per mapping. */
-    private SizingRule.Linear line(Map<String, Object> one, Map<String, Object> many, String key) {
-        return SizingRule.Linear.through(1, ((Number) one.get(key)).doubleValue(),
-                mappings, ((Number) many.get(key)).doubleValue());
-    }
-
-    private static long megabytes(String flinkSize) {
-        String s = flinkSize.trim().toLowerCase();
-        long n = Long.parseLong(s.replaceAll("[^0-9]", ""));
-        return s.endsWith("g") ? n * 1024 : n;
-    }
-
-    // ---------------------------------------------------------------------------------------------- report
-
-    @SuppressWarnings("unchecked")
-    private void print(Map<String, Object> result) {
-        System.out.println();
-        System.out.printf("%-12s %-5s %9s %9s %10s %8s %9s %9s %10s %9s%n", "row", "phase", "TM cores",
-                "per map", "records/s", "CPU s/M", "RSS MB", "heap MB", "metasp MB", "seconds");
-        for (Map.Entry<String, Object> e : rows.entrySet()) {
-            if (!e.getKey().startsWith("mappings-")) {
-                continue;
-            }
-            Map<String, Object> row = (Map<String, Object>) e.getValue();
-            if (row.containsKey("tmRssMb")) { // the empty TaskManager
-                System.out.printf("%-12s %-5s %9s %9s %10s %8s %9.0f %9.0f %10.0f %9s%n", e.getKey(), "-", "", "",
-                        "", "", row.get("tmRssMb"), row.get("tmLiveHeapMb"), row.get("tmMetaspaceMb"), "");
-                continue;
-            }
-            int m = (Integer) row.get("mappings");
-            Map<String, Object> b = (Map<String, Object>) row.get("busy");
-            Map<String, Object> i = (Map<String, Object>) row.get("idle");
-            if (b != null) {
-                System.out.printf("%-12s %-5s %9.3f %9.4f %10.0f %8.1f %9.0f %9.0f %10.0f %9.1f%n", e.getKey(),
-                        "busy", b.get("tmCpuCores"), num(b, "tmCpuCores") / m, b.get("recordsPerSecond"),
-                        b.get("tmCpuSecondsPerMillionRecords"), num(b, "tmPeakRssMb"),
-                        b.get("tmLiveHeapMidDrainMb"), b.get("tmMetaspaceMb"), b.get("seconds"));
-            }
-            if (i != null) {
-                System.out.printf("%-12s %-5s %9.3f %9.4f %10s %8s %9.0f %9.0f %10.0f %9.1f%n", e.getKey(), "idle",
-                        i.get("tmCpuCores"), i.get("tmCpuCoresPerMapping"), "", "", i.get("tmRssMb"),
-                        i.get("tmLiveHeapMb"), i.get("tmMetaspaceMb"), i.get("seconds"));
-            }
-        }
-        System.out.println("  (busy: peak RSS and live heap after one forced full GC mid-drain; idle: RSS at the end"
-                + " of the window, live heap after a full GC)");
-        Map<String, Object> s = (Map<String, Object>) result.get("sizing");
-        if (s != null) {
-            printSizing(s);
-        }
-        Map<String, Object> d = (Map<String, Object>) rows.get("delivery");
-        if (d != null) {
-            System.out.printf("delivery: %s of %d mappings received exactly the records produced, %s partitions "
-                    + "committed short of the end%n", d.get("mappingsDeliveringEveryRecord"), mappings,
-                    d.get("partitionsCommittedBehindEnd"));
-        }
-        Map<String, Object> machine = (Map<String, Object>) result.get("machine");
-        System.out.printf("load before %s, after %s; total %.0f s%n", machine.get("loadavgBefore"),
-                machine.get("loadavgAfter"), result.get("totalSeconds"));
-        System.out.println(problems.isEmpty() ? "PASS: every mapping delivered" : "FAIL: " + problems);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void printSizing(Map<String, Object> s) {
-        System.out.printf("%none more mapping costs: idle %.4f cores, %.1f MB RSS, %.1f MB live heap; busy %.1f MB "
-                        + "live heap, %.1f MB peak RSS; %.1f MB metaspace; %.1f MB resident outside the heap; "
-                        + "JobManager %.1f MB metaspace, %.1f MB RSS, %.1f MB live heap, %.4f cores idle%n",
-                s.get("perMappingIdleCpuCores"), s.get("perMappingIdleRssMb"), s.get("perMappingIdleLiveHeapMb"),
-                s.get("perMappingBusyLiveHeapMb"), s.get("perMappingBusyPeakRssMb"),
-                s.get("perMappingMetaspaceMb"), s.get("perMappingNonHeapRssMb"),
-                s.get("perMappingJobManagerMetaspaceMb"), s.get("perMappingJobManagerRssMb"),
-                s.get("perMappingJobManagerLiveHeapMb"), s.get("perMappingJobManagerIdleCpuCores"));
-        System.out.printf("sizing (-Xmx >= %.0f x busy live heap and >= idle live heap + mappings x "
-                + "--max-buffered-mb %d, metaspace >= %.2f x measured, process >= -Xmx + "
-                + "%.2f x resident outside the heap; Flink's default fractions otherwise), %d partitions per "
-                + "mapping, parallelism 1:%n", SizingRule.HEAP_HEADROOM, maxBufferedMb,
-                SizingRule.METASPACE_HEADROOM, SizingRule.NATIVE_HEADROOM, partitions);
-        for (SizingRule.Plan p : (List<SizingRule.Plan>) s.get("plans")) {
-            System.out.printf("  %3d mappings: %3d slots, taskmanager.memory.process.size %,6d MB "
-                            + "(-Xmx %,d MB of %,d needed, jvm-metaspace.size %,d MB), RSS once the heap is all "
-                            + "resident %,.0f MB; JobManager metaspace %,d MB%n", p.mappings(), p.slots(),
-                    p.processMb(), p.heapMb(), p.heapNeededMb(), p.metaspaceMb(), p.expectedRssMb(),
-                    p.jobManagerMetaspaceMb());
-        }
-        System.out.printf("  this run's TaskManager (%s, metaspace %s) fits %s mappings; flink-conf's default "
-                + "(1280m, 2 slots) fits %s by memory%n", tmProcessSize, tmMetaspaceSize,
-                s.get("maxMappingsOfThisTaskManager"), s.get("maxMappingsOfDefaultTaskManager1280m"));
-    }
-
-    private static double num(Map<String, Object> row, String key) {
-        Object v = row.get(key);
-        return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     private static void log(String message) {
