@@ -42,7 +42,8 @@ final class JvmProbe {
         }
     }
 
-    private static final Pattern NMT_TOTAL = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB", Pattern.MULTILINE);
+    private static final Pattern NMT_TOTAL =
+            Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB", Pattern.MULTILINE);
     private static final Pattern NMT_CATEGORY =
             Pattern.compile("^-\\s+(\\S.*?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)", Pattern.MULTILINE);
 

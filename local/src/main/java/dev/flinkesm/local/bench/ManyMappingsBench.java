@@ -50,7 +50,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
     @Option(names = "--mappings", defaultValue = "20", description = "Mappings at once (default ${DEFAULT-VALUE}).")
     int mappings;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default ${DEFAULT-VALUE}).")
+    @Option(names = "--partitions", defaultValue = "4",
+            description = "Partitions per topic (default ${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--records-per-mapping", defaultValue = "20000",
@@ -64,7 +65,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
 
     @Option(names = "--max-buffered-mb", defaultValue = "16",
             description = "Each job's --max-buffered-mb (default ${DEFAULT-VALUE}; the job's own default, 128, lets "
-                    + "every mapping behind a backlog hold up to 128 MB of records: 20 of them need gigabytes of heap).")
+                    + "every mapping behind a backlog hold up to 128 MB of records: 20 of them need gigabytes of "
+                    + "heap).")
     int maxBufferedMb;
 
     @Option(names = "--tm-process-size", defaultValue = "2560m",
@@ -145,7 +147,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         log(String.format("mappings bench: %d mappings x %d partitions, %,d records each, --max-buffered-mb %d, "
                         + "idle %d s, TaskManager %s (metaspace %s), %d cores, load %s", mappings, partitions,
-                recordsPerMapping, maxBufferedMb, idleSeconds, tmProcessSize, tmMetaspaceSize, Runtime.getRuntime().availableProcessors(), loadBefore));
+                recordsPerMapping, maxBufferedMb, idleSeconds, tmProcessSize, tmMetaspaceSize,
+                Runtime.getRuntime().availableProcessors(), loadBefore));
         Thread hook = new Thread(this::stopAll, "mappings-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         Map<String, Object> sizing = null;
@@ -373,8 +376,9 @@ public final class ManyMappingsBench implements Callable<Integer> {
      * The first {@code active} mappings drain {@code recordsEach} records each at once: produced by one producer,
      * topic after topic, so that each topic's backlog lands in a burst far faster than its mapping drains it (and
      * batches fill as they would behind a real backlog; interleaving the topics instead fed each partition at about
-     * its drain rate, and the batching window closed batches a third full); measured from the first to the last arrival at any of their functions, with one
-     * forced full GC (through jcmd) once a third has arrived, for the live heap while busy.
+     * its drain rate, and the batching window closed batches a third full); measured from the first to the last
+     * arrival at any of their functions, with one forced full GC (through jcmd) once a third has arrived, for the
+     * live heap while busy.
      */
     private Map<String, Object> busy(int active, long recordsEach) throws Exception {
         for (int i = 0; i < active; i++) {

@@ -38,7 +38,8 @@ class SizingRuleTest {
     void fullBufferBudgetsWinOverTheMeasuredHeapWhenTheyAreLarger() {
         SizingRule bigBudgets = new SizingRule(new SizingRule.Linear(20, 5), new SizingRule.Linear(40, 20),
                 new SizingRule.Linear(300, 30), new SizingRule.Linear(100, 13), new SizingRule.Linear(15, 4), 128);
-        assertThat(bigBudgets.plan(20, 1).heapNeededMb()).isEqualTo(2656); // 15 + 20 x 4 + 20 x 128 = 2655, up to 16 MB steps
+        // 15 + 20 x 4 + 20 x 128 = 2655, up to 16 MB steps
+        assertThat(bigBudgets.plan(20, 1).heapNeededMb()).isEqualTo(2656);
         assertThat(bigBudgets.maxMappings(1792, 576)).isLessThan(rule.maxMappings(1792, 576));
     }
 
