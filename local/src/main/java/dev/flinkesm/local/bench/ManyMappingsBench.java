@@ -71,7 +71,8 @@ public final class ManyMappingsBench implements Callable<Integer> {
 
     @Option(names = "--tm-process-size", defaultValue = "2560m",
             description = "taskmanager.memory.process.size (default ${DEFAULT-VALUE}: -Xmx 640 MB; 1792m, sized from "
-                    + "a run whose backlogs never filled the buffers, failed with OutOfMemoryError once they did).")
+                    + "a run whose backlogs never filled the buffers, failed with OutOfMemoryError once they did at the job's "
+                    + "128 MB budget).")
     String tmProcessSize;
 
     @Option(names = "--tm-metaspace-size", defaultValue = "768m",
