@@ -133,6 +133,10 @@ public final class BenchJobMain {
             m.put("failed", c.at("/counts/failed").asLong());
             m.put("stateSizeBytes", JSON.convertValue(c.at("/summary/state_size"), Map.class));
             m.put("endToEndDurationMs", JSON.convertValue(c.at("/summary/end_to_end_duration"), Map.class));
+            JsonNode failed = c.at("/latest/failed");
+            if (!failed.isMissingNode() && !failed.isNull()) {
+                m.put("latestFailureMessage", failed.path("failure_message").asText());
+            }
             JsonNode latest = c.at("/latest/completed");
             if (!latest.isMissingNode() && !latest.isNull()) {
                 m.put("latestStateSizeBytes", latest.path("state_size").asLong());
