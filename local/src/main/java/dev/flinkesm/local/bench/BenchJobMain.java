@@ -137,13 +137,17 @@ public final class BenchJobMain {
         Map<String, Object> m = new LinkedHashMap<>();
         try {
             JsonNode c = rest.get("/jobs/" + job.getJobID() + "/checkpoints");
+            System.out.println("checkpoint statistics: " + c); // the whole answer, in this JVM's log
             m.put("completed", c.at("/counts/completed").asLong());
             m.put("failed", c.at("/counts/failed").asLong());
             m.put("stateSizeBytes", JSON.convertValue(c.at("/summary/state_size"), Map.class));
             m.put("endToEndDurationMs", JSON.convertValue(c.at("/summary/end_to_end_duration"), Map.class));
-            JsonNode failed = c.at("/latest/failed");
-            if (!failed.isMissingNode() && !failed.isNull()) {
-                m.put("latestFailureMessage", failed.path("failure_message").asText());
+            for (JsonNode h : c.path("history")) {
+                if ("FAILED".equals(h.path("status").asText())) {
+                    m.put("failedCheckpoint", Map.of("id", h.path("id").asLong(),
+                            "failureMessage", h.path("failure_message").asText(""),
+                            "triggerTimestampMs", h.path("trigger_timestamp").asLong()));
+                }
             }
             JsonNode latest = c.at("/latest/completed");
             if (!latest.isMissingNode() && !latest.isNull()) {
