@@ -6,13 +6,21 @@ import dev.flinkesm.EsmPipeline;
 import dev.flinkesm.JobOptions;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.local.FlinkRest;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.management.NotificationEmitter;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -104,7 +112,7 @@ public final class BenchJobMain {
         long pid = ProcessHandle.current().pid();
         r.put("vmHwmKb", ChildJvm.procStatusKb(pid, "VmHWM"));
         r.put("vmRssKb", ChildJvm.procStatusKb(pid, "VmRSS"));
-        r.put("cpuSeconds", ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        r.put("cpuSeconds", ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9);
         if (restPort > 0) {
             r.put("checkpoints", checkpoints(new FlinkRest("http://127.0.0.1:" + restPort), job));
@@ -112,7 +120,7 @@ public final class BenchJobMain {
         // what the heap holds at the end (in this JVM's log, local/target/bench-memory-*.log)
         try {
             String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                     new Object[] {new String[0]}, new String[] {String[].class.getName()});
             histogram.lines().limit(25).forEach(System.out::println);
         } catch (Exception e) {
@@ -133,10 +141,18 @@ public final class BenchJobMain {
         Map<String, Object> m = new LinkedHashMap<>();
         try {
             JsonNode c = rest.get("/jobs/" + job.getJobID() + "/checkpoints");
+            System.out.println("checkpoint statistics: " + c); // the whole answer, in this JVM's log
             m.put("completed", c.at("/counts/completed").asLong());
             m.put("failed", c.at("/counts/failed").asLong());
             m.put("stateSizeBytes", JSON.convertValue(c.at("/summary/state_size"), Map.class));
             m.put("endToEndDurationMs", JSON.convertValue(c.at("/summary/end_to_end_duration"), Map.class));
+            for (JsonNode h : c.path("history")) {
+                if ("FAILED".equals(h.path("status").asText())) {
+                    m.put("failedCheckpoint", Map.of("id", h.path("id").asLong(),
+                            "failureMessage", h.path("failure_message").asText(""),
+                            "triggerTimestampMs", h.path("trigger_timestamp").asLong()));
+                }
+            }
             JsonNode latest = c.at("/latest/completed");
             if (!latest.isMissingNode() && !latest.isNull()) {
                 m.put("latestStateSizeBytes", latest.path("state_size").asLong());
@@ -174,16 +190,16 @@ public final class BenchJobMain {
             this.forcedGc = forcedGc;
             setDaemon(true);
             if (!forcedGc) {
-                java.util.Set<String> heapPools = new java.util.HashSet<>();
-                for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                    if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                Set<String> heapPools = new HashSet<>();
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == MemoryType.HEAP) {
                         heapPools.add(pool.getName());
                     }
                 }
                 for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                     ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
-                        if (running && n.getUserData() instanceof javax.management.openmbean.CompositeData data) {
-                            long after = com.sun.management.GarbageCollectionNotificationInfo.from(data).getGcInfo()
+                        if (running && n.getUserData() instanceof CompositeData data) {
+                            long after = GarbageCollectionNotificationInfo.from(data).getGcInfo()
                                     .getMemoryUsageAfterGc().entrySet().stream()
                                     .filter(e -> heapPools.contains(e.getKey()))
                                     .mapToLong(e -> e.getValue().getUsed()).sum();
@@ -191,9 +207,7 @@ public final class BenchJobMain {
                                 peakAfterGc = Math.max(peakAfterGc, after);
                             }
                         }
-                    }, n -> n.getType().equals(
-                            com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION),
-                            null);
+                    }, n -> n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION), null);
                 }
             }
         }

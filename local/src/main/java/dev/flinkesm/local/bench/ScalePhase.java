@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -97,7 +98,7 @@ final class ScalePhase implements BenchPhase {
             String[] pc = spec.split(":");
             runs.add(new Run(Integer.parseInt(pc[0]), pc.length > 1 ? Integer.parseInt(pc[1]) : DEFAULT_CAP));
         }
-        runs.sort(java.util.Comparator.comparingInt(Run::partitions));
+        runs.sort(Comparator.comparingInt(Run::partitions));
         return runs;
     }
 
