@@ -23,7 +23,7 @@ public final class BenchMain implements Callable<Integer> {
     /** Every phase, in the order a run measures and reports them. */
     static final List<BenchPhase> PHASES = List.of(new LimitPhase(), new SourcePhase(), new BaselinePhase(),
             new JobPhase(), new FilterPhase(), new Slow20Phase(), new LatencyPhase(), new SlowFunctionPhase(),
-            new MemoryPhase(), new BudgetPhase(), new ScalePhase());
+            new MemoryPhase(), new BudgetPhase(), new ScalePhase(), new MappingsPhase());
 
     @Option(names = "--quick", description = "Fewer records and shorter phases (under 90 s).")
     boolean quick;
@@ -32,8 +32,8 @@ public final class BenchMain implements Callable<Integer> {
     Long records;
 
     @Option(names = "--phases", split = ",",
-            description = "Phases to run (default all but budget and scale; --quick: also not filter, memory): "
-                    + "limit,source,baseline,job,filter,slow20,latency,slowfn,memory,budget,scale")
+            description = "Phases to run (default all but budget, scale and mappings; --quick: also not filter, memory): "
+                    + "limit,source,baseline,job,filter,slow20,latency,slowfn,memory,budget,scale,mappings")
     List<String> phases;
 
     @Option(names = "--profile", description = "Record JFR of this JVM during the BatchSize 100 job phase (and of"
