@@ -93,9 +93,35 @@ final class LocalEnvironment implements AutoCloseable {
         throw new IllegalStateException("No shaded job jar in " + repo.resolve("job/target") + ": build the job module");
     }
 
+    /**
+     * A free port below the kernel's ephemeral range. A port the kernel hands out for "port 0" or for an outgoing
+     * connection may be handed out again, to the broker, the function host or any client starting alongside, between
+     * this check and the cluster's bind: one CI run lost its JobManager that way (BindException on the REST port).
+     * Below the range only an explicit bind can take it.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        int below = ephemeralLow();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = 10_000 + PORTS.nextInt(below - 10_000 - 8); // promBase uses 6 in a row
+            try (ServerSocket s = new ServerSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port between 10000 and " + below);
+    }
+
+    private static final java.util.Random PORTS = new java.util.Random();
+
+    /** The first port of the kernel's ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range). */
+    private static int ephemeralLow() {
+        try {
+            int low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+")[0]);
+            return Math.max(low, 12_000);
+        } catch (IOException | RuntimeException unknown) {
+            return 32_768; // Linux's default
         }
     }
 
