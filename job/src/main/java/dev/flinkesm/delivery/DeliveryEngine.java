@@ -194,7 +194,12 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** True if this partition's fetching should pause: it has enough ahead, is stalled, or the reader holds too much. */
     public boolean shouldPause(PartitionState partition) {
-        return partition.shouldPause() || heldBytes > rules.maxBufferedBytes();
+        return partition.shouldPause() || overBudget();
+    }
+
+    /** The records held (waiting, in flight, retrying) exceed {@code --max-buffered-mb}: take no more. */
+    public boolean overBudget() {
+        return heldBytes > rules.maxBufferedBytes();
     }
 
     /** The first offset of the partition not yet done, or -1 if everything read so far is done. */

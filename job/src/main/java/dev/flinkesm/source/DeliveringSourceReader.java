@@ -68,8 +68,6 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
     private final RoutingOutput capture;
     private final int subtask;
     private final DeliveryClock clock;
-    /** {@code --max-buffered-mb}: over it, the reader takes no record from the Kafka reader. */
-    private final long maxBufferedBytes;
 
     public DeliveringSourceReader(
             SourceReader<EncodedRecord, KafkaPartitionSplit> kafkaReader,
@@ -91,7 +89,6 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         this.settings = settings;
         this.subtask = context.getIndexOfSubtask();
         this.clock = clock;
-        this.maxBufferedBytes = settings.rules().maxBufferedBytes();
         EsmMetrics metrics = new EsmMetrics(context.metricGroup());
         this.invoker = invoker;
         this.committer = new OffsetCommitter(
@@ -156,7 +153,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         if (!events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        if (overBudget()) {
+        if (engine.overBudget()) {
             // Records waiting in the Kafka reader must not wake us: only a delivery, a timer or a commit can
             // bring the held bytes back under the budget, and each of those posts an event.
             return signal.future();
@@ -168,7 +165,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         InputStatus status = InputStatus.NOTHING_AVAILABLE;
         try {
             for (int i = 0; i < RECORDS_PER_POLL; i++) {
-                if (overBudget()) {
+                if (engine.overBudget()) {
                     // Checked before every record, so the engine holds at most the budget plus one record (a
                     // 1 MB record is 1.3 MB encoded): pausing the splits alone would still let every record
                     // already fetched through. What stays fetched is bounded by the fetch sizes.
@@ -190,10 +187,6 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
             throw e;
         }
         return status;
-    }
-
-    private boolean overBudget() {
-        return engine.heldBytes() > maxBufferedBytes;
     }
 
     @Override
