@@ -1,6 +1,7 @@
 package dev.flinkesm.cli.it;
 
 import dev.flinkesm.cli.EsmCli;
+import dev.flinkesm.local.cluster.DirectoryTrees;
 import dev.flinkesm.local.cluster.FreePorts;
 import dev.flinkesm.local.cluster.SessionCluster;
 import java.io.BufferedReader;
@@ -18,13 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real local setup for one test class: a multi-process Flink session cluster (local's {@link SessionCluster}, in
@@ -202,23 +201,6 @@ final class LocalEnvironment implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        deleteTree(dir);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
+        DirectoryTrees.deleteQuietly(dir);
     }
 }

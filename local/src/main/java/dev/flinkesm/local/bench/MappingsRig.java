@@ -1,13 +1,11 @@
 package dev.flinkesm.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flinkesm.local.cluster.DirectoryTrees;
 import dev.flinkesm.local.cluster.SessionCluster;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -57,7 +54,7 @@ final class MappingsRig implements AutoCloseable {
 
     /** Starts cluster, broker and host in {@code work} (emptied first), creates the topics, uploads the job jar. */
     void start(Path repo, Path jobJar) throws Exception {
-        deleteTree(work);
+        DirectoryTrees.deleteQuietly(work);
         startAll(repo);
         createTopics();
         jarId = jobs.upload(jobJar);
@@ -121,9 +118,9 @@ final class MappingsRig implements AutoCloseable {
             broker.close();
         }
         // the backlogs and checkpoints; the logs stay
-        deleteTree(work.resolve("kafka"));
-        deleteTree(work.resolve("flink/checkpoints"));
-        deleteTree(work.resolve("flink/savepoints"));
+        DirectoryTrees.deleteQuietly(work.resolve("kafka"));
+        DirectoryTrees.deleteQuietly(work.resolve("flink/checkpoints"));
+        DirectoryTrees.deleteQuietly(work.resolve("flink/savepoints"));
     }
 
     private static List<String> javaOpens() {
@@ -208,22 +205,5 @@ final class MappingsRig implements AutoCloseable {
             Thread.sleep(500);
         }
         return -1;
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }
