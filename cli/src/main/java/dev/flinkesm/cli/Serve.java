@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = "Serve Lambda's event source mapping API (SigV4-authenticated) on this cluster.")
 final class Serve implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
-    @Mixin EsmCli.CommonOptions common;
+    @Mixin CommonOptions common;
 
     @Option(names = "--port", required = true, paramLabel = "PORT") int port;
 
@@ -69,7 +69,7 @@ final class Serve implements Callable<Integer> {
     }
 
     private static java.util.Map<String, String> environment() {
-        return EsmCli.CommonOptions.environment;
+        return CommonOptions.environment;
     }
 
     private AccessKeys keys() {

@@ -20,7 +20,7 @@ class FilterCriteriaOptionTest {
 
     @Test
     void createTakesTheFilterCriteriaOfTheAwsCli() {
-        EsmCli.Create create = new EsmCli.Create();
+        Create create = new Create();
         create.input = MAPPING;
         create.filter = PREFIX_AB;
         assertThat(MappingParser.parse(create.mappingJson()).filterPatterns())
@@ -29,7 +29,7 @@ class FilterCriteriaOptionTest {
 
     @Test
     void createWithoutTheOptionKeepsTheInputAsGiven() {
-        EsmCli.Create create = new EsmCli.Create();
+        Create create = new Create();
         create.input = MAPPING;
         assertThat(create.mappingJson()).isEqualTo(MAPPING);
     }
@@ -37,12 +37,12 @@ class FilterCriteriaOptionTest {
     @Test
     void updateChangesAndRemovesFilters() throws Exception {
         ObjectNode stored = (ObjectNode) JSON.readTree(MappingParser.parse(MAPPING).toJson());
-        EsmCli.Update set = new EsmCli.Update();
+        Update set = new Update();
         set.filter = PREFIX_AB;
         EventSourceMapping filtered = UpdateRules.apply(stored, set.changes());
         assertThat(filtered.filterPatterns()).hasSize(1);
 
-        EsmCli.Update remove = new EsmCli.Update();
+        Update remove = new Update();
         remove.filter = "{}";
         ObjectNode withFilter = (ObjectNode) JSON.readTree(filtered.toJson());
         EventSourceMapping unfiltered = UpdateRules.apply(withFilter, remove.changes());
@@ -53,7 +53,7 @@ class FilterCriteriaOptionTest {
     @Test
     void anInvalidPatternIsRefusedAsEsmConfigNotValid() throws Exception {
         ObjectNode stored = (ObjectNode) JSON.readTree(MappingParser.parse(MAPPING).toJson());
-        EsmCli.Update update = new EsmCli.Update();
+        Update update = new Update();
         update.filter = "{\"Filters\":[{\"Pattern\":\"{\\\"value\\\":[]}\"}]}";
         assertThatThrownBy(() -> UpdateRules.apply(stored, update.changes()))
                 .isInstanceOf(EsmError.class)

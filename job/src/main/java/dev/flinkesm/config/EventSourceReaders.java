@@ -2,7 +2,6 @@ package dev.flinkesm.config;
 
 import static dev.flinkesm.config.ParseRun.get;
 import static dev.flinkesm.config.ParseRun.quote;
-import static dev.flinkesm.config.ParseRun.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -112,8 +111,7 @@ final class EventSourceReaders {
             run.violation(path + " is required");
             return null;
         }
-        if (!servers.isArray()) {
-            run.violation(path + " " + show(servers) + " must be an array of host:port");
+        if (!run.array(servers, path, "host:port")) {
             return null;
         }
         if (servers.isEmpty()) {

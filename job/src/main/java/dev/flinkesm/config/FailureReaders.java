@@ -2,7 +2,6 @@ package dev.flinkesm.config;
 
 import static dev.flinkesm.config.ParseRun.get;
 import static dev.flinkesm.config.ParseRun.quote;
-import static dev.flinkesm.config.ParseRun.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,8 +21,7 @@ final class FailureReaders {
         if (types == null) {
             return null;
         }
-        if (!types.isArray()) {
-            run.violation("FunctionResponseTypes " + show(types) + " must be an array");
+        if (!run.array(types, "FunctionResponseTypes", "")) {
             return null;
         }
         Boolean report = null;

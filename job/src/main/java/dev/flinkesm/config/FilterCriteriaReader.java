@@ -2,7 +2,6 @@ package dev.flinkesm.config;
 
 import static dev.flinkesm.config.ParseRun.get;
 import static dev.flinkesm.config.ParseRun.quote;
-import static dev.flinkesm.config.ParseRun.show;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,8 +33,7 @@ final class FilterCriteriaReader {
         if (filters == null) {
             return null;
         }
-        if (!filters.isArray()) {
-            run.violation(PATH + ".Filters " + show(filters) + " must be an array of {Pattern}");
+        if (!run.array(filters, PATH + ".Filters", "{Pattern}")) {
             return null;
         }
         List<String> patterns = new ArrayList<>();
@@ -61,12 +59,8 @@ final class FilterCriteriaReader {
         if (!run.object(filter, filterPath, Set.of("Pattern"))) {
             return null;
         }
-        JsonNode patternNode = get(filter, "Pattern");
-        String pattern = run.text(patternNode, filterPath + ".Pattern");
+        String pattern = run.requiredText(get(filter, "Pattern"), filterPath + ".Pattern");
         if (pattern == null) {
-            if (patternNode == null) {
-                run.violation(filterPath + ".Pattern is required");
-            }
             return null;
         }
         if (pattern.length() > FilterCriteria.MAX_PATTERN_LENGTH) {

@@ -1,7 +1,6 @@
 package dev.flinkesm.config;
 
 import static dev.flinkesm.config.ParseRun.quote;
-import static dev.flinkesm.config.ParseRun.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -48,20 +47,22 @@ final class IdentityReaders {
     }
 
     static String functionName(JsonNode node, String field, ParseRun run) {
-        String name = run.text(node, field);
+        String name = run.requiredText(node, field);
         if (name == null) {
-            run.required(node, field);
-        } else if (name.length() > FUNCTION_NAME_MAX) {
+            return null;
+        }
+        if (name.length() > FUNCTION_NAME_MAX) {
             run.violation(field + " " + quote(name) + " is longer than " + FUNCTION_NAME_MAX + " characters");
-        } else if (!FUNCTION_NAME.matcher(name).matches()) {
+            return null;
+        }
+        if (!FUNCTION_NAME.matcher(name).matches()) {
             run.violation(field + " " + quote(name) + " is not a function name (1..64 of [a-zA-Z0-9-_]),"
                     + " partial ARN (123456789012:function:name) or function ARN"
                     + " (arn:aws:lambda:<region>:<account>:function:name), optionally qualified"
                     + " with :$LATEST, :<alias> or :<version>");
-        } else {
-            return name;
+            return null;
         }
-        return null;
+        return name;
     }
 
     static List<String> topics(JsonNode topics, String name, ParseRun run) {
@@ -69,8 +70,7 @@ final class IdentityReaders {
             run.required(null, name);
             return null;
         }
-        if (!topics.isArray()) {
-            run.violation(name + " " + show(topics) + " must be an array of topic names");
+        if (!run.array(topics, name, "topic names")) {
             return null;
         }
         if (topics.isEmpty()) {

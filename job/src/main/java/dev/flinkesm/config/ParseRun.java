@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -100,6 +101,36 @@ final class ParseRun {
             return null;
         }
         return node.textValue();
+    }
+
+    /** {@link #text}, also reporting {@code path} as required when the node is absent. */
+    String requiredText(JsonNode node, String path) {
+        String text = text(node, path);
+        required(node, path);
+        return text;
+    }
+
+    /**
+     * Checks that {@code node} is an array; else reports "must be an array", followed by " of " and {@code of}
+     * (what its elements are) unless that is empty.
+     */
+    boolean array(JsonNode node, String path, String of) {
+        if (node.isArray()) {
+            return true;
+        }
+        violation(path + " " + show(node) + " must be an array" + (of.isEmpty() ? "" : " of " + of));
+        return false;
+    }
+
+    /** The constant of {@code type} named {@code name}; else reports the names it may be and returns null. */
+    <E extends Enum<E>> E oneOf(String name, String path, Class<E> type) {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            violation(path + " " + quote(name) + " is not one of "
+                    + join(Arrays.stream(type.getEnumConstants()).map(Enum::name)));
+            return null;
+        }
     }
 
     Boolean bool(JsonNode node, String path) {

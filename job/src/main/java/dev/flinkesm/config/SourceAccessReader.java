@@ -3,7 +3,6 @@ package dev.flinkesm.config;
 import static dev.flinkesm.config.ParseRun.get;
 import static dev.flinkesm.config.ParseRun.join;
 import static dev.flinkesm.config.ParseRun.quote;
-import static dev.flinkesm.config.ParseRun.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -54,8 +52,7 @@ final class SourceAccessReader {
         if (entries == null) {
             return null;
         }
-        if (!entries.isArray()) {
-            run.violation(PATH + " " + show(entries) + " must be an array of {Type, URI}");
+        if (!run.array(entries, PATH, "{Type, URI}")) {
             return null;
         }
         List<SourceAccessConfiguration> parsed = new ArrayList<>();
@@ -100,10 +97,8 @@ final class SourceAccessReader {
     }
 
     private static String uri(JsonNode node, String path, ParseRun run) {
-        String uri = run.text(node, path);
-        if (uri == null && node == null) {
-            run.violation(path + " is required");
-        } else if (uri != null && !isSecretUri(uri)) {
+        String uri = run.requiredText(node, path);
+        if (uri != null && !isSecretUri(uri)) {
             String rule = uri.startsWith("file:") ? "file:///absolute/path.json"
                     : uri.startsWith("env:") ? "env://VARIABLE_NAME ([A-Za-z_][A-Za-z0-9_]*)" : AWS_ID_RULE;
             run.violation(path + " " + quote(uri) + " is not " + rule);
@@ -129,23 +124,14 @@ final class SourceAccessReader {
     }
 
     private static SourceAccessType accessType(JsonNode node, String path, ParseRun run) {
-        String type = run.text(node, path);
+        String type = run.requiredText(node, path);
         if (type == null) {
-            if (node == null) {
-                run.violation(path + " is required");
-            }
             return null;
         }
         if (type.equals("VIRTUAL_HOST")) {
             run.violation(path + " VIRTUAL_HOST does not apply to Kafka (Amazon MQ for RabbitMQ only)");
             return null;
         }
-        try {
-            return SourceAccessType.valueOf(type);
-        } catch (IllegalArgumentException e) {
-            run.violation(path + " " + quote(type) + " is not one of "
-                    + join(Arrays.stream(SourceAccessType.values()).map(Enum::name)));
-            return null;
-        }
+        return run.oneOf(type, path, SourceAccessType.class);
     }
 }

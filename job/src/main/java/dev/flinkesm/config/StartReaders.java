@@ -1,7 +1,5 @@
 package dev.flinkesm.config;
 
-import static dev.flinkesm.config.ParseRun.join;
-import static dev.flinkesm.config.ParseRun.quote;
 import static dev.flinkesm.config.ParseRun.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +9,6 @@ import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 
 /** Readers and writer of where a mapping starts: StartingPosition and StartingPositionTimestamp. */
 final class StartReaders {
@@ -19,18 +16,8 @@ final class StartReaders {
     private StartReaders() {}
 
     static StartingPosition startingPosition(JsonNode node, String name, ParseRun run) {
-        String position = run.text(node, name);
-        if (position == null) {
-            run.required(node, name);
-            return null;
-        }
-        try {
-            return StartingPosition.valueOf(position);
-        } catch (IllegalArgumentException e) {
-            run.violation(name + " " + quote(position) + " is not one of "
-                    + join(Arrays.stream(StartingPosition.values()).map(Enum::name)));
-            return null;
-        }
+        String position = run.requiredText(node, name);
+        return position == null ? null : run.oneOf(position, name, StartingPosition.class);
     }
 
     /** Unix seconds (fractions kept to the nanosecond) or an ISO-8601 date-time; only with AT_TIMESTAMP. */

@@ -27,6 +27,13 @@ public final class DeliverySettings implements Serializable {
     /** Bytes of records one reader holds at most before its fetching pauses (see {@code --max-buffered-mb}). */
     public static final long DEFAULT_MAX_BUFFERED_BYTES = 128L << 20;
 
+    /**
+     * Least time between two commit requests of a reader (see {@code --commit-interval-ms}). The job's one default:
+     * it lives here beside the reader's other defaults, and {@code JobOptions} refers to it, so settings built
+     * without {@code JobOptions} pace commits as the job does.
+     */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
+
     private final BatchLimits limits;
     private final KafkaEventEncoder encoder;
     private final LambdaClientFactory lambda;
@@ -40,7 +47,7 @@ public final class DeliverySettings implements Serializable {
     private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private boolean offsetGapsExpected;
     private boolean commitBeforeNextBatch;
-    private Duration commitInterval = Duration.ZERO; // JobOptions holds the job's default
+    private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private final RestoreOffsets restoreOffsets;
 
     public DeliverySettings(

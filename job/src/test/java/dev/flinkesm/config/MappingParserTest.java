@@ -1051,6 +1051,44 @@ class MappingParserTest {
         }
     }
 
+    /** Every field that must be a list says so, and what its elements are, in one message. */
+    @Nested
+    class ListFields {
+        @Test
+        void functionResponseTypesMustBeAnArray() {
+            assertThat(violationsWithAllEnabled(mapping().with("FunctionResponseTypes", "\"ReportBatchItemFailures\"")))
+                    .containsExactly("FunctionResponseTypes \"ReportBatchItemFailures\" must be an array");
+        }
+
+        @Test
+        void sourceAccessConfigurationsMustBeAnArrayOfTypeAndUri() {
+            assertThat(violationsWithAllEnabled(
+                            mapping().with("SourceAccessConfigurations", "{\"Type\":\"BASIC_AUTH\"}")))
+                    .containsExactly(
+                            "SourceAccessConfigurations {\"Type\":\"BASIC_AUTH\"} must be an array of {Type, URI}");
+        }
+
+        @Test
+        void filtersMustBeAnArrayOfPatterns() {
+            assertThat(violationsWithAllEnabled(mapping().with("FilterCriteria", "{\"Filters\":1}")))
+                    .containsExactly("FilterCriteria.Filters 1 must be an array of {Pattern}");
+        }
+
+        @Test
+        void aFilterNeedsAPattern() {
+            assertThat(violationsWithAllEnabled(mapping().with("FilterCriteria", "{\"Filters\":[{}]}")))
+                    .containsExactly("FilterCriteria.Filters[0].Pattern is required");
+        }
+
+        @Test
+        void bootstrapServersMustBeAnArrayOfHostPort() {
+            assertThat(violations(mapping().with("SelfManagedEventSource",
+                            "{\"Endpoints\":{\"KAFKA_BOOTSTRAP_SERVERS\":\"b-1:9092\"}}")))
+                    .containsExactly("SelfManagedEventSource.Endpoints.KAFKA_BOOTSTRAP_SERVERS \"b-1:9092\" must be an"
+                            + " array of host:port");
+        }
+    }
+
     @Nested
     class AllViolationsAtOnce {
         @Test
