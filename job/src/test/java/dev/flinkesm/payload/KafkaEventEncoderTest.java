@@ -379,8 +379,8 @@ class KafkaEventEncoderTest {
         for (int len = 0; len < 200; len++) {
             byte[] src = new byte[len];
             random.nextBytes(src);
-            byte[] out = new byte[KafkaEventEncoder.base64Length(len) + 3];
-            int end = KafkaEventEncoder.putBase64(out, 3, src);
+            byte[] out = new byte[JsonBytes.base64Length(len) + 3];
+            int end = JsonBytes.putBase64(out, 3, src);
             assertThat(end).isEqualTo(out.length);
             assertThat(new String(out, 3, end - 3, StandardCharsets.US_ASCII))
                     .isEqualTo(Base64.getEncoder().encodeToString(src));
