@@ -200,7 +200,7 @@ class SignedHttpInvokerTest {
         }
     }
 
-    private static String first(Received r, String name) {
+    static String first(Received r, String name) {
         return r.headers().entrySet().stream()
                 .filter(e -> e.getKey().equalsIgnoreCase(name))
                 .map(e -> e.getValue().get(0))
@@ -209,7 +209,7 @@ class SignedHttpInvokerTest {
     }
 
     /** Signs again, with the SDK's signer and the request's own date, exactly the headers it says it signed. */
-    private static String resign(Received r) {
+    static String resign(Received r) {
         String authorization = first(r, "Authorization");
         String signedHeaders = authorization.replaceAll(".*SignedHeaders=([^,]+).*", "$1");
         SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()

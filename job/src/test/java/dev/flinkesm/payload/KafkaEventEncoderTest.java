@@ -373,14 +373,24 @@ class KafkaEventEncoderTest {
         assertThat(selfManaged.eventSize("t", 0, 0, 0)).isEqualTo(event.length);
     }
 
+    /** 0..199, and around the scratch array's sizes (4 KB at first, then 64 KB, then an array per value). */
+    private static List<Integer> lengths() {
+        List<Integer> lengths = new ArrayList<>();
+        for (int len = 0; len < 200; len++) {
+            lengths.add(len);
+        }
+        lengths.addAll(List.of(3071, 3072, 3073, 5000, 49151, 49152, 49153, 100_000, 7, 3073));
+        return lengths;
+    }
+
     @Test
     void ourBase64IsTheStandardAlphabetWithPadding() {
         Random random = new Random(3);
-        for (int len = 0; len < 200; len++) {
+        for (int len : lengths()) {
             byte[] src = new byte[len];
             random.nextBytes(src);
-            byte[] out = new byte[KafkaEventEncoder.base64Length(len) + 3];
-            int end = KafkaEventEncoder.putBase64(out, 3, src);
+            byte[] out = new byte[JsonBytes.base64Length(len) + 3];
+            int end = JsonBytes.putBase64(out, 3, src);
             assertThat(end).isEqualTo(out.length);
             assertThat(new String(out, 3, end - 3, StandardCharsets.US_ASCII))
                     .isEqualTo(Base64.getEncoder().encodeToString(src));

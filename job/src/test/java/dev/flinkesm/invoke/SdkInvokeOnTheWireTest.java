@@ -1,0 +1,134 @@
+package dev.flinkesm.invoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
+import dev.flinkesm.delivery.Invoker;
+import dev.flinkesm.invoke.SignedHttpInvokerTest.Received;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+
+/**
+ * What the default (SDK) invoker puts on the wire with the job's client settings ({@link AwsClients}): the event's
+ * bytes exactly, a SigV4 signature that verifies over them, and the same headers as a plain SDK client built without
+ * any of the job's settings sends. A check for any change to how the job builds its Lambda client or request.
+ */
+class SdkInvokeOnTheWireTest {
+    private static final String FUNCTION = "arn:aws:lambda:eu-west-3:123456789012:function:orders:live";
+
+    private static HttpServer server;
+    private static final AtomicReference<Received> received = new AtomicReference<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+        System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            received.set(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes()));
+            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(0);
+    }
+
+    private static String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Larger than any buffer on the way (HTTP client chunks, the signer's digest buffer), not a multiple of them. */
+    private static byte[] event(int size) {
+        byte[] event = new byte[size];
+        for (int i = 0; i < size; i++) {
+            event[i] = (byte) ('a' + i % 26);
+        }
+        event[0] = '{';
+        event[size - 1] = '}';
+        return event;
+    }
+
+    private static Received sendWithTheJobsClient(byte[] event) throws Exception {
+        AwsClients aws = AwsClients.standard().withEndpoint(AwsService.LAMBDA, endpoint());
+        try (Invoker invoker = new LambdaClientFactory(FUNCTION, aws, 4, java.time.Duration.ofSeconds(10))
+                .createInvoker()) {
+            assertThat(invoker.invoke(event).get(20, TimeUnit.SECONDS).kind()).isEqualTo(InvokeResult.Kind.SUCCESS);
+        }
+        return received.getAndSet(null);
+    }
+
+    @Test
+    void theEventArrivesByteForByteAndItsSignatureVerifies() throws Exception {
+        for (int size : new int[] {2, 1_000, 300_001}) {
+            byte[] event = event(size);
+            Received r = sendWithTheJobsClient(event);
+            assertThat(r.body()).isEqualTo(event);
+            assertThat(SignedHttpInvokerTest.first(r, "Content-Length")).isEqualTo(Integer.toString(size));
+            assertThat(SignedHttpInvokerTest.first(r, "Authorization")).isEqualTo(SignedHttpInvokerTest.resign(r));
+
+            byte[] tampered = Arrays.copyOf(r.body(), size);
+            tampered[size / 2] ^= 1;
+            assertThat(SignedHttpInvokerTest.first(r, "Authorization")).isNotEqualTo(
+                    SignedHttpInvokerTest.resign(new Received(r.method(), r.rawPath(), r.headers(), tampered)));
+        }
+    }
+
+    @Test
+    void theHeadersAreThoseOfAPlainSdkClient() throws Exception {
+        byte[] event = event(5_000);
+        Received job = sendWithTheJobsClient(event);
+
+        try (LambdaAsyncClient plain = LambdaAsyncClient.builder()
+                .httpClientBuilder(AwsCrtAsyncHttpClient.builder())
+                .region(Region.EU_WEST_3)
+                .endpointOverride(URI.create(endpoint()))
+                .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()))
+                .build()) {
+            plain.invoke(r -> r.functionName(FUNCTION).invocationType(InvocationType.REQUEST_RESPONSE)
+                    .payload(SdkBytes.fromByteArray(event))).get(20,
+                    TimeUnit.SECONDS);
+        }
+        Received reference = received.getAndSet(null);
+
+        assertThat(job.body()).isEqualTo(reference.body());
+        assertThat(job.rawPath()).isEqualTo(reference.rawPath());
+        assertThat(names(job)).isEqualTo(names(reference));
+        for (String name : List.of("Content-Type", "Content-Length", "X-amz-content-sha256", "Host")) {
+            assertThat(SignedHttpInvokerTest.first(job, name)).as(name)
+                    .isEqualTo(SignedHttpInvokerTest.first(reference, name));
+        }
+    }
+
+    private static Set<String> names(Received r) {
+        Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        names.addAll(r.headers().keySet());
+        return names;
+    }
+}
