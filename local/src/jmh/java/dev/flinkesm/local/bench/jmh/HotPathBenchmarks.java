@@ -38,7 +38,6 @@ public class HotPathBenchmarks {
     static final int BATCH = 100;
 
     KafkaEventEncoder encoder;
-    EncoderBeforeIssue15 encoderBefore;
     List<ConsumerRecord<byte[], byte[]>> records;
     List<EncodedRecord> encoded;
     int next;
@@ -46,7 +45,6 @@ public class HotPathBenchmarks {
     @Setup
     public void setUp() {
         encoder = new KafkaEventEncoder(EventSourceKind.SELF_MANAGED, "127.0.0.1:9092", null);
-        encoderBefore = new EncoderBeforeIssue15(EventSourceKind.SELF_MANAGED, "127.0.0.1:9092", null);
         Random random = new Random(1);
         records = new ArrayList<>(POOL);
         encoded = new ArrayList<>(POOL);
@@ -71,14 +69,6 @@ public class HotPathBenchmarks {
         ConsumerRecord<byte[], byte[]> r = records.get(next);
         next = next + 1 == POOL ? 0 : next + 1;
         return encoder.encode(r);
-    }
-
-    /** {@link #encodeRecord} with the encoder as it was before issue 15: the before/after ratio in one run. */
-    @Benchmark
-    public EncodedRecord encodeRecordBefore() {
-        ConsumerRecord<byte[], byte[]> r = records.get(next);
-        next = next + 1 == POOL ? 0 : next + 1;
-        return encoderBefore.encode(r);
     }
 
     /** The event of a 100-record batch from encoded records (what send() does per invocation). */
