@@ -430,33 +430,6 @@ class DeliveryEngineTest {
             f.step();
             assertThat(f.invoker.last().offsets()).containsOnlyKeys("orders-1");
         }
-
-        @Test
-        void aTimerNeverSchedulesANegativeOrOverflowedDelayAndLaterDeadlinesStillCount() {
-            List<Long> delays = new ArrayList<>();
-            List<Runnable> tasks = new ArrayList<>();
-            int[] wakeUps = {0};
-            WakeUpTimer timer = new WakeUpTimer(new WakeUpTimer.Scheduler() {
-                @Override
-                public void schedule(Runnable task, long delayNanos) {
-                    delays.add(delayNanos);
-                    tasks.add(task);
-                }
-
-                @Override
-                public void shutdown() {}
-            }, () -> wakeUps[0]++);
-            timer.wakeAt(Long.MIN_VALUE, 1_000);
-            assertThat(delays).containsExactly(0L);
-            tasks.get(0).run();
-            timer.wakeAt(5_000, 2_000);
-            timer.wakeAt(6_000, 2_000); // later than the pending one: nothing new
-            timer.wakeAt(4_000, 2_000); // earlier: scheduled too
-            timer.wakeAt(Long.MAX_VALUE, 2_000); // no deadline: nothing
-            assertThat(delays).containsExactly(0L, 3_000L, 2_000L);
-            tasks.forEach(Runnable::run);
-            assertThat(wakeUps[0]).isEqualTo(4);
-        }
     }
 
     @Nested

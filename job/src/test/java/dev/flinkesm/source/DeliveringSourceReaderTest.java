@@ -86,8 +86,9 @@ class DeliveringSourceReaderTest {
         reader = new DeliveringSourceReader(kafka, new Context(), settings, invoker, clock,
                 new WakeUpTimer.Scheduler() {
                     @Override
-                    public void schedule(Runnable task, long delayNanos) {
+                    public WakeUpTimer.Cancellable schedule(Runnable task, long delayNanos) {
                         timerDelays.add(delayNanos);
+                        return () -> {};
                     }
 
                     @Override
