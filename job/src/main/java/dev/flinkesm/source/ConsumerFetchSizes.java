@@ -18,11 +18,13 @@ import java.util.Set;
  * records keep moving, about one per fetch (measured: {@code scripts/bench --phases budget}).
  *
  * <p>When the pipeline knows how many partitions one subtask reads (the topics' partition counts over the
- * parallelism), the per-partition limit is at most {@code budget / (2 x partitionsPerSubtask)}, between 16 KB and
- * 1 MB: each partition may hold one fetch inside the consumer (paused, KAFKA-7548) and about one more already handed
- * to the engine when its pause takes effect, so the two together stay within the budget however many partitions
- * a subtask reads. Measured at 512 partitions per subtask: budget / 512 (256 KB) left 300-437 MB live of a
- * 256 MB budget for two subtasks. Larger record batches still arrive (see above), so progress holds at 16 KB.
+ * parallelism), the per-partition limit is at most {@code budget / (4 x partitionsPerSubtask)}, between 16 KB and
+ * 1 MB. Each partition may hold one fetch inside the consumer (paused: KAFKA-7548; that slice pins its response) and
+ * about one more already handed to the engine before its pause takes effect (the rest of the poll's records for
+ * it), and the engine's copy is the encoded event (base64 and JSON: about 1.4 x the raw bytes). Measured at 1,024
+ * partitions, parallelism 2, the 128 MB default budget (two subtasks: 256 MB): budget / 512 (256 KB) left 263-430 MB
+ * live at the end of a run, budget / (2 x 512) (128 KB) 213-309 MB, still over; hence 4. Larger record batches still
+ * arrive (see above), so progress holds at 16 KB.
  */
 public final class ConsumerFetchSizes {
     static final String FETCH_MAX_BYTES = "fetch.max.bytes";
@@ -44,14 +46,14 @@ public final class ConsumerFetchSizes {
 
     /**
      * One partition's share of a fetch when a subtask reads {@code partitionsPerSubtask} partitions (0: not known):
-     * the lower of budget / 512 (as above) and budget / (2 x partitionsPerSubtask) between 16 KB and 1 MB.
+     * the lower of budget / 512 (as above) and budget / (4 x partitionsPerSubtask) between 16 KB and 1 MB.
      */
     static long partitionFetchMaxBytes(long budgetBytes, int partitionsPerSubtask) {
         long byBudget = partitionFetchMaxBytes(budgetBytes);
         if (partitionsPerSubtask <= 0) {
             return byBudget;
         }
-        return Math.min(byBudget, clamp(budgetBytes / (2L * partitionsPerSubtask), 16 * 1024, MB));
+        return Math.min(byBudget, clamp(budgetBytes / (4L * partitionsPerSubtask), 16 * 1024, MB));
     }
 
     /** The partitions one subtask reads at most: {@code partitions} spread over {@code parallelism}; 0 if unknown. */

@@ -44,21 +44,21 @@ class ConsumerFetchSizesTest {
     }
 
     @Test
-    void manyPartitionsPerSubtaskShareTheBudgetTheirTwoFetchesEachMustFitIn() {
-        // 1,024 partitions at parallelism 2: 512 per subtask, 128 MB / (2 x 512) = 128 KB.
+    void manyPartitionsPerSubtaskShareTheBudgetTheirFetchesMustFitIn() {
+        // 1,024 partitions at parallelism 2: 512 per subtask, 128 MB / (4 x 512) = 64 KB.
         assertThat(ConsumerFetchSizes.partitionsPerSubtask(1_024, 2)).isEqualTo(512);
         assertThat(ConsumerFetchSizes.forBudget(128 * MB, 512, Set.of())).containsExactly(
                 Map.entry("fetch.max.bytes", Long.toString(8 * MB)),
-                Map.entry("max.partition.fetch.bytes", Long.toString(128 * 1024)));
+                Map.entry("max.partition.fetch.bytes", Long.toString(64 * 1024)));
         for (int perSubtask : new int[] {300, 512, 2_000}) {
-            assertThat(2 * perSubtask * ConsumerFetchSizes.partitionFetchMaxBytes(128 * MB, perSubtask))
+            assertThat(4 * perSubtask * ConsumerFetchSizes.partitionFetchMaxBytes(128 * MB, perSubtask))
                     .isLessThanOrEqualTo(128 * MB);
         }
     }
 
     @Test
     void fewPartitionsPerSubtaskKeepTheBudgetRuleAndUnknownCountsToo() {
-        assertThat(ConsumerFetchSizes.partitionFetchMaxBytes(128 * MB, 128)).isEqualTo(256 * 1024); // 512 KB > 256
+        assertThat(ConsumerFetchSizes.partitionFetchMaxBytes(128 * MB, 64)).isEqualTo(256 * 1024); // 512 KB: the budget rule is lower
         assertThat(ConsumerFetchSizes.partitionFetchMaxBytes(128 * MB, 0)).isEqualTo(256 * 1024);
         assertThat(ConsumerFetchSizes.forBudget(128 * MB, Set.of()))
                 .isEqualTo(ConsumerFetchSizes.forBudget(128 * MB, 0, Set.of()));
@@ -67,7 +67,7 @@ class ConsumerFetchSizesTest {
     @Test
     void thePerPartitionLimitStaysBetween16KbAnd1Mb() {
         assertThat(ConsumerFetchSizes.partitionFetchMaxBytes(128 * MB, 100_000)).isEqualTo(16 * 1024);
-        assertThat(ConsumerFetchSizes.partitionFetchMaxBytes(4096 * MB, 2_048)).isEqualTo(MB);
+        assertThat(ConsumerFetchSizes.partitionFetchMaxBytes(4096 * MB, 1_024)).isEqualTo(MB);
     }
 
     @Test
