@@ -37,8 +37,9 @@ public final class TopicPartitionCounts {
         props.putAll(adminProperties);
         props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
-        Admin admin = Admin.create(props);
-        try {
+        // Creating the client resolves the config providers' placeholders (secrets) too: a secret that cannot be
+        // read is the job's to report, at run time, with the reason it gives there; here it only means "not known".
+        try (Admin admin = Admin.create(props)) {
             Map<String, TopicDescription> described =
                     admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             int perSubtask = 0;
@@ -53,8 +54,6 @@ public final class TopicPartitionCounts {
             LOG.warn("Could not learn the partition counts of {} ({}); fetch sizes follow the memory budget alone",
                     topics, e.toString());
             return 0;
-        } finally {
-            admin.close(Duration.ZERO); // an unanswered call must not hold the build up any longer
         }
     }
 }
