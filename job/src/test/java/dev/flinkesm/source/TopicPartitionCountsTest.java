@@ -15,10 +15,4 @@ class TopicPartitionCountsTest {
         assertThat(TopicPartitionCounts.perSubtask(new Properties(), List.of("orders"), 2)).isZero();
     }
 
-    @Test
-    void noTopicsOrNoParallelismAskNothing() {
-        Properties unusable = new Properties();
-        assertThat(TopicPartitionCounts.perSubtask(unusable, List.of(), 2)).isZero();
-        assertThat(TopicPartitionCounts.perSubtask(unusable, List.of("orders"), 0)).isZero();
-    }
 }
