@@ -14,5 +14,4 @@ class TopicPartitionCountsTest {
         // As a secret placeholder that cannot be resolved would: Admin.create throws (here: no bootstrap.servers).
         assertThat(TopicPartitionCounts.perSubtask(new Properties(), List.of("orders"), 2)).isZero();
     }
-
 }
