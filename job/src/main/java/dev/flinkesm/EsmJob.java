@@ -57,7 +57,7 @@ public final class EsmJob implements Callable<Integer> {
 
     @Option(names = "--max-buffered-mb", defaultValue = "128",
             description = "Megabytes of records a subtask holds at most (waiting, in flight, retrying); over it, "
-                    + "fetching pauses (default: ${DEFAULT-VALUE}).")
+                    + "the reader takes no more records (default: ${DEFAULT-VALUE}).")
     long maxBufferedMb;
 
     @Option(names = "--commit-before-next-batch",

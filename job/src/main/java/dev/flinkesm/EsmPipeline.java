@@ -17,7 +17,9 @@ import dev.flinkesm.source.DeliverySettings;
 import dev.flinkesm.source.EsmKafkaSource;
 import dev.flinkesm.source.KafkaClientProperties;
 import dev.flinkesm.source.MskBootstrapServers;
+import dev.flinkesm.source.TopicPartitionCounts;
 import dev.flinkesm.source.KafkaRecordEncoding;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -83,9 +85,15 @@ public final class EsmPipeline {
                 // The source's own commit covers records read but not yet delivered: the delivering reader
                 // commits instead, only what was delivered.
                 .setProperty("commit.offsets.on.checkpoint", "false");
-        // The consumer's fetch buffer counts against the reader's memory budget too.
-        ConsumerFetchSizes.forBudget(options.maxBufferedBytes, options.kafkaProperties.keySet())
-                .forEach(kafkaSource::setProperty);
+        // The consumer's fetch buffer counts against the reader's memory budget too, split over the partitions one
+        // subtask reads (0 if the cluster does not say: then the budget alone).
+        int partitionsPerSubtask = options.kafkaProperties.containsKey("max.partition.fetch.bytes") ? 0
+                : TopicPartitionCounts.perSubtask(admin, mapping.topics(), env.getParallelism());
+        Map<String, String> fetchSizes = ConsumerFetchSizes.forBudget(options.maxBufferedBytes,
+                partitionsPerSubtask, options.kafkaProperties.keySet());
+        fetchSizes.forEach(kafkaSource::setProperty);
+        LOG.info("Consumer fetch sizes {} ({} partitions per subtask; 0: not known)", fetchSizes,
+                partitionsPerSubtask);
 
         DeliverySettings settings = new DeliverySettings(
                 new BatchLimits(mapping.batchSize(), mapping.maximumBatchingWindow()),

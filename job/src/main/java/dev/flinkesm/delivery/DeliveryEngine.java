@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *   <li>at most {@link DeliveryRules#maxConcurrentInvocations()} sends are in flight over all partitions.
  * </ul>
  *
+ * <p>Cost: a poll does work for the partitions something happened to, not for every partition. A
+ * {@link DispatchQueue} holds the partitions that may send (in the order they became able to) and the deadlines;
+ * {@link #drainPauseChecks} hands the reader only the partitions whose pause state may have changed.
+ *
  * <p>Threading: every method runs on one thread (the task thread). Completions of invocations and destination
  * writes come back through {@code taskThread}, an executor that runs them on that same thread later.
  */
@@ -74,12 +78,13 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Progress progress;
 
     private final Map<String, PartitionState> partitions = new LinkedHashMap<>();
-    /** The same partitions as a list, for the round-robin dispatch without allocating. */
+    /** The same partitions as a list, for the rare walks over all of them (gauges, commits paused). */
     private final List<PartitionState> partitionOrder = new ArrayList<>();
+    private final DispatchQueue queue = new DispatchQueue();
     private final ArrayDeque<DeliveryReport> reports = new ArrayDeque<>();
     private final List<PartitionState> filledUp = new ArrayList<>();
+    private final List<PartitionState> pauseChecks = new ArrayList<>();
     private int inFlight;
-    private int dispatchCursor;
     private long nowNanos;
     private long heldBytes;
     private long nextPublishNanos;
@@ -134,7 +139,11 @@ public final class DeliveryEngine implements AutoCloseable {
         heldBytes += record.size();
         int closedBefore = partition.batcher.closedBatches();
         partition.batcher.add(record, nowNanos);
+        queue.markReady(partition);
         int closed = partition.batcher.closedBatches();
+        if (closed > closedBefore) {
+            pauseCheck(partition);
+        }
         // A batch just closed behind one in flight or retrying (or behind another closed one, which the next
         // dispatch sends): reading further ahead for this partition would only grow memory.
         if (closed > closedBefore && (partition.head() != null || closed >= 2)) {
@@ -154,25 +163,32 @@ public final class DeliveryEngine implements AutoCloseable {
         filledUp.clear();
     }
 
-    /** Starts sends for partitions that may send, round-robin, within the concurrency limit. */
+    /**
+     * Starts sends for the partitions that may send, in the order they became able to (first come, first served),
+     * within the concurrency limit. Partitions left in the queue at the cap get their turn, in order, as sends end.
+     */
     public void dispatch() {
-        int n = partitionOrder.size();
-        for (int i = 0; i < n && inFlight < rules.maxConcurrentInvocations(); i++) {
-            PartitionState partition = partitionOrder.get((dispatchCursor + i) % n);
+        queue.releaseDue(nowNanos);
+        PartitionState partition;
+        while (inFlight < rules.maxConcurrentInvocations() && (partition = queue.pollReady()) != null) {
             if (!partition.canSend(nowNanos)) {
+                // In flight, waiting for a commit or stalled (an event marks it ready again), or waiting for a
+                // window or a backoff (its deadline does).
+                queue.schedule(partition, partition.nextDeadlineNanos());
                 continue;
             }
             if (partition.deadLetter() != null) {
                 sendToDestination(partition);
                 continue;
             }
+            boolean fromBatcher = partition.head() == null;
             Batch batch = partition.batchToSend(nowNanos);
+            if (fromBatcher) {
+                pauseCheck(partition); // a waiting batch left the batcher: fetching may resume
+            }
             if (batch != null) {
                 send(partition, batch);
             }
-        }
-        if (n > 0) {
-            dispatchCursor = (dispatchCursor + 1) % n;
         }
     }
 
@@ -185,16 +201,44 @@ public final class DeliveryEngine implements AutoCloseable {
         if (inFlight >= rules.maxConcurrentInvocations()) {
             return Long.MAX_VALUE;
         }
-        long earliest = Long.MAX_VALUE;
-        for (PartitionState partition : partitionOrder) {
-            earliest = Math.min(earliest, partition.nextDeadlineNanos());
+        if (queue.hasReady()) {
+            return Long.MIN_VALUE; // a partition may send now (only before a dispatch: one empties the queue)
         }
-        return earliest;
+        return queue.earliestDeadlineNanos();
     }
 
-    /** True if this partition's fetching should pause: it has enough ahead, is stalled, or the reader holds too much. */
+    /**
+     * True if this partition's fetching should pause: it has enough ahead, or is stalled.
+     *
+     * <p>Not when the reader is over its budget: then the reader takes no record from the Kafka reader at all
+     * ({@link #overBudget()}, checked before each record), which bounds the engine by itself. Pausing every split
+     * as well would not bound more: what the consumer holds meanwhile is at most one fetch per partition either way
+     * (a paused partition keeps its last fetch; an unpaused one gets no new fetch while one is buffered), which
+     * {@code ConsumerFetchSizes} sizes from the budget. It would only cost a pause and a resume of every partition
+     * each time the held bytes cross the budget, which at 1,024 partitions is most polls.
+     */
     public boolean shouldPause(PartitionState partition) {
-        return partition.shouldPause() || overBudget();
+        return partition.shouldPause();
+    }
+
+    /**
+     * Hands over (and forgets) the partitions whose {@link #shouldPause} may have changed since the last call: a
+     * batch closed or left the batcher, or the partition stalled. Each at most once per call.
+     */
+    public void drainPauseChecks(Consumer<PartitionState> out) {
+        for (int i = 0; i < pauseChecks.size(); i++) {
+            PartitionState partition = pauseChecks.get(i);
+            partition.queuedPauseCheck = false;
+            out.accept(partition);
+        }
+        pauseChecks.clear();
+    }
+
+    private void pauseCheck(PartitionState partition) {
+        if (!partition.queuedPauseCheck) {
+            partition.queuedPauseCheck = true;
+            pauseChecks.add(partition);
+        }
     }
 
     /** The records held (waiting, in flight, retrying) exceed {@code --max-buffered-mb}: take no more. */
@@ -229,8 +273,8 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     public boolean allDone() {
-        if (inFlight > 0) {
-            return false;
+        if (inFlight > 0 || heldBytes > 0) {
+            return false; // the common answer, without a walk over every partition
         }
         for (PartitionState partition : partitionOrder) {
             if (!partition.isIdle()) {
@@ -238,6 +282,11 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Entries in the deadline heap, stale ones included: for tests. */
+    int scheduledDeadlineEntries() {
+        return queue.scheduledEntries();
     }
 
     public int inFlight() {
@@ -287,6 +336,7 @@ public final class DeliveryEngine implements AutoCloseable {
             apply(partition, batch, null, OutcomeClassifier.tooLarge(batch, rules.policy(),
                     "the event for offsets " + batch.firstOffset() + ".." + batch.lastOffset() + " is "
                             + batch.eventBytes() + " bytes, over Lambda's request limit"));
+            queue.markReady(partition); // split, dropped or stalled without a send: look at it again
             return;
         }
         byte[] event = rules.encoder().event(batch.records());
@@ -387,15 +437,21 @@ public final class DeliveryEngine implements AutoCloseable {
     /** The consumer group now holds {@code offset} for {@code tp}: a partition waiting for it may send again. */
     public void committed(TopicPartition tp, long offset) {
         PartitionState partition = partitions.get(tp.topic() + "-" + tp.partition());
-        if (partition != null) {
+        if (partition != null && partition.awaitingCommit()) {
             partition.committed(offset);
+            if (!partition.awaitingCommit()) {
+                queue.markReady(partition);
+            }
         }
     }
 
     /** Commits failed and pause: no partition waits for one any more (delivery goes on; a crash may re-send more). */
     public void commitsPaused() {
-        for (PartitionState partition : partitionOrder) {
-            partition.stopAwaitingCommit();
+        for (PartitionState partition : partitionOrder) { // rare (commits failed): a walk over all is fine
+            if (partition.awaitingCommit()) {
+                partition.stopAwaitingCommit();
+                queue.markReady(partition);
+            }
         }
     }
 
@@ -412,6 +468,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void stall(PartitionState partition, Batch batch, String reason, boolean invoked) {
         partition.stall(reason);
+        pauseCheck(partition);
         if (invoked) {
             metrics.recordFailedInvoke(batch.size());
         }
@@ -473,6 +530,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private void sendingEnded(PartitionState partition) {
         partition.sendingEnded();
         inFlight--;
+        queue.markReady(partition);
     }
 
     @Override

@@ -10,8 +10,8 @@ import dev.flinkesm.payload.KafkaEventEncoder;
  * between retries, and how much a reader may hold.
  *
  * @param maxConcurrentInvocations invocations (and destination writes) in flight at once over all partitions
- * @param maxBufferedBytes encoded bytes of records the engine holds (waiting, in flight, retrying) before it asks
- *     for every partition's fetching to pause
+ * @param maxBufferedBytes encoded bytes of records the engine holds (waiting, in flight, retrying) before the reader
+ *     takes no more records
  * @param commitBeforeNextBatch a partition's next batch waits until the consumer group holds the offset after the
  *     one before: a crash then re-sends at most the batch in flight, at one commit round-trip per batch (measured:
  *     about a third of the throughput at BatchSize 1,000); without it, a crash may also re-send the batch before,

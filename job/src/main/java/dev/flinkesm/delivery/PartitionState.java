@@ -48,6 +48,13 @@ public final class PartitionState {
     private long awaitingCommit = -1;
     private volatile long publishedBufferedRecords;
 
+    /** In {@link DispatchQueue}'s ready FIFO now (so it is never there twice). */
+    boolean queuedReady;
+    /** The deadline of this partition's live entry in {@link DispatchQueue}'s heap; MAX_VALUE: none. */
+    long scheduledDeadlineNanos = Long.MAX_VALUE;
+    /** In the engine's list of partitions whose fetching may have to pause or resume (so never there twice). */
+    boolean queuedPauseCheck;
+
     PartitionState(TopicPartition topicPartition, String splitId, PartitionBatcher batcher) {
         this.topicPartition = topicPartition;
         this.splitId = splitId;

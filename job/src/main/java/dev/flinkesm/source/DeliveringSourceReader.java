@@ -130,7 +130,7 @@ public final class DeliveringSourceReader implements SourceReader<DeliveryReport
         InputStatus upstream = pollKafka();
         engine.tick();
         engine.dispatch();
-        pauses.update(engine.partitions(), engine::shouldPause);
+        pauses.update(engine::drainPauseChecks, engine::shouldPause);
         engine.drainReports(output::collect);
         engine.publishGauges();
         MappingStoppedException stop = engine.stopReason();

@@ -24,7 +24,7 @@ public final class DeliverySettings implements Serializable {
     /** Invocations one reader (subtask) keeps in flight at most, over all its partitions. */
     public static final int DEFAULT_MAX_CONCURRENT_INVOCATIONS = 256;
 
-    /** Bytes of records one reader holds at most before its fetching pauses (see {@code --max-buffered-mb}). */
+    /** Bytes of records one reader holds at most before it takes no more (see {@code --max-buffered-mb}). */
     public static final long DEFAULT_MAX_BUFFERED_BYTES = 128L << 20;
 
     /**

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -31,11 +32,15 @@ final class SplitPauses {
         }
     }
 
-    /** Pauses the splits delivery cannot feed now and resumes the others, in one call to the Kafka reader. */
-    void update(Collection<PartitionState> partitions, Predicate<PartitionState> shouldPause) {
+    /**
+     * Pauses or resumes the splits of {@code changed}, the partitions whose pause state may have changed (the
+     * engine's {@code drainPauseChecks}), as delivery wants; one call to the Kafka reader for all. Costs what
+     * changed, not the partition count: a partition not handed here keeps its state.
+     */
+    void update(Consumer<Consumer<PartitionState>> changed, Predicate<PartitionState> shouldPause) {
         List<String> pause = new ArrayList<>();
         List<String> resume = new ArrayList<>();
-        for (PartitionState partition : partitions) {
+        changed.accept(partition -> {
             String splitId = partition.splitId();
             boolean paused = shouldPause.test(partition);
             if (paused && pausedForDelivery.add(splitId)) {
@@ -43,7 +48,7 @@ final class SplitPauses {
             } else if (!paused && pausedForDelivery.remove(splitId) && !pausedByFlink.contains(splitId)) {
                 resume.add(splitId);
             }
-        }
+        });
         if (!pause.isEmpty() || !resume.isEmpty()) {
             kafkaPauseOrResume.accept(pause, resume);
         }
