@@ -5,7 +5,6 @@ import dev.flinkesm.batch.PartitionBatcher;
 import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.OutcomeClassifier;
 import dev.flinkesm.failure.destination.OnFailureDestination;
-import dev.flinkesm.invoke.InvokeResult;
 import dev.flinkesm.metrics.EsmMetrics;
 import dev.flinkesm.payload.EncodedRecord;
 import java.util.ArrayDeque;
@@ -16,17 +15,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers each partition's records to the function: cuts them into batches, invokes, and carries out what
- * {@link OutcomeClassifier} decides for each outcome (deliver, retry after a backoff, split, dead-letter, drop, stall
- * the partition, stop the mapping). Knows nothing of Flink: the source reader feeds it records and asks it what to
- * checkpoint, pause and wake up for.
+ * Delivers each partition's records to the function: cuts them into batches, decides which partition sends next,
+ * and keeps the books. Knows nothing of Flink: the source reader feeds it records and asks it what to checkpoint,
+ * pause and wake up for. The parts, one job each:
+ *
+ * <ul>
+ *   <li>{@link BatchSender} invokes the function with a partition's head batch and carries out what
+ *       {@link OutcomeClassifier} decides for the outcome (deliver, retry after a backoff, split, dead-letter, drop,
+ *       stall the partition, stop the mapping);
+ *   <li>{@link DeadLetterWriter} writes a given-up head to the on-failure destination until it takes it;
+ *   <li>{@link EngineGauges} publishes gauge values for reporter threads;
+ *   <li>{@link PauseSignals} collects the partitions whose fetching the reader should look at.
+ * </ul>
  *
  * <p>Guarantees, per partition (kept by {@link PartitionState}):
  *
@@ -37,6 +43,12 @@ import org.slf4j.LoggerFactory;
  *       {@link Progress} hears of each partition's done offsets as they move;
  *   <li>at most {@link DeliveryRules#maxConcurrentInvocations()} sends are in flight over all partitions.
  * </ul>
+ *
+ * <p>The books (the in-flight count, the held bytes, the {@link DispatchQueue}, the reports, {@link Progress}) are
+ * kept here alone: the parts above tell of a send started or ended, a head done or a stall through
+ * {@link EngineBooks}, which only this class implements. {@link #heldBytes} is the encoded size of every record
+ * accepted and not yet done; {@link #inFlight} counts the partitions whose head is out (to the function or the
+ * destination).
  *
  * <p>Cost: a poll does work for the partitions something happened to, not for every partition. A
  * {@link DispatchQueue} holds the partitions that may send (in the order they became able to) and the deadlines;
@@ -60,14 +72,12 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private final DeliveryRules rules;
-    private final Invoker invoker;
     private final EsmMetrics metrics;
     private final DeliveryClock clock;
-    private final Executor taskThread;
     private final Progress progress;
     private final EngineBooks books = new Books();
     private final DeadLetterWriter deadLetters;
-    private final DecisionApplier decisions;
+    private final BatchSender sender;
     private final EngineGauges gauges;
 
     private final Map<String, PartitionState> partitions = new LinkedHashMap<>();
@@ -75,8 +85,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final List<PartitionState> partitionOrder = new ArrayList<>();
     private final DispatchQueue queue = new DispatchQueue();
     private final ArrayDeque<DeliveryReport> reports = new ArrayDeque<>();
-    private final List<PartitionState> filledUp = new ArrayList<>();
-    private final List<PartitionState> pauseChecks = new ArrayList<>();
+    private final PauseSignals pauseSignals = new PauseSignals();
     private int inFlight;
     private long nowNanos;
     private long heldBytes;
@@ -85,14 +94,12 @@ public final class DeliveryEngine implements AutoCloseable {
     public DeliveryEngine(DeliveryRules rules, Invoker invoker, OnFailureDestination destination, EsmMetrics metrics,
             DeliveryClock clock, Executor taskThread, Progress progress) {
         this.rules = rules;
-        this.invoker = invoker;
         this.metrics = metrics;
         this.clock = clock;
-        this.taskThread = taskThread;
         this.progress = progress;
         this.nowNanos = clock.nanoTime();
         this.deadLetters = new DeadLetterWriter(rules, destination, metrics, clock, taskThread, books);
-        this.decisions = new DecisionApplier(rules, metrics, clock, deadLetters, books);
+        this.sender = new BatchSender(rules, invoker, metrics, clock, taskThread, deadLetters, books);
         this.gauges = new EngineGauges(metrics, nowNanos);
     }
 
@@ -128,15 +135,7 @@ public final class DeliveryEngine implements AutoCloseable {
         int closedBefore = partition.batcher.closedBatches();
         partition.batcher.add(record, nowNanos);
         queue.markReady(partition);
-        int closed = partition.batcher.closedBatches();
-        if (closed > closedBefore) {
-            pauseCheck(partition);
-        }
-        // A batch just closed behind one in flight or retrying (or behind another closed one, which the next
-        // dispatch sends): reading further ahead for this partition would only grow memory.
-        if (closed > closedBefore && (partition.head() != null || closed >= 2)) {
-            filledUp.add(partition);
-        }
+        pauseSignals.recordAdded(partition, closedBefore);
     }
 
     /**
@@ -144,11 +143,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * them at once, mid-poll, instead of after a whole poll's worth of records has piled up behind them.
      */
     public void drainFilledUp(Consumer<PartitionState> out) {
-        if (filledUp.isEmpty()) {
-            return;
-        }
-        filledUp.forEach(out);
-        filledUp.clear();
+        pauseSignals.drainFilledUp(out);
     }
 
     /**
@@ -172,10 +167,10 @@ public final class DeliveryEngine implements AutoCloseable {
             boolean fromBatcher = partition.head() == null;
             Batch batch = partition.batchToSend(nowNanos);
             if (fromBatcher) {
-                pauseCheck(partition); // a waiting batch left the batcher: fetching may resume
+                pauseSignals.pauseCheck(partition); // a waiting batch left the batcher: fetching may resume
             }
             if (batch != null) {
-                send(partition, batch);
+                sender.send(partition, batch);
             }
         }
     }
@@ -214,19 +209,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * batch closed or left the batcher, or the partition stalled. Each at most once per call.
      */
     public void drainPauseChecks(Consumer<PartitionState> out) {
-        for (int i = 0; i < pauseChecks.size(); i++) {
-            PartitionState partition = pauseChecks.get(i);
-            partition.queuedPauseCheck = false;
-            out.accept(partition);
-        }
-        pauseChecks.clear();
-    }
-
-    private void pauseCheck(PartitionState partition) {
-        if (!partition.queuedPauseCheck) {
-            partition.queuedPauseCheck = true;
-            pauseChecks.add(partition);
-        }
+        pauseSignals.drainPauseChecks(out);
     }
 
     /** The records held (waiting, in flight, retrying) exceed {@code --max-buffered-mb}: take no more. */
@@ -288,12 +271,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Records the partition's lag behind {@code endOffset} (the log end), once it has a position. */
     public void recordLag(PartitionState partition, long endOffset) {
-        long undelivered = partition.firstUndeliveredOffset();
-        if (undelivered < 0 && partition.lastDoneOffset() < 0) {
-            return; // nothing read yet: no position to measure from
-        }
-        long next = undelivered >= 0 ? undelivered : partition.lastDoneOffset() + 1;
-        metrics.recordLag(partition.topicPartition.topic(), partition.topicPartition.partition(), endOffset - next);
+        gauges.recordLag(partition, endOffset);
     }
 
     /** Copies gauge values for reporter threads, at most every 200 ms: reporters never read task-thread state. */
@@ -322,33 +300,10 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private void send(PartitionState partition, Batch batch) {
-        if (PartitionBatcher.isOversized(batch, rules.limits())) {
-            decisions.apply(partition, batch, null, OutcomeClassifier.tooLarge(batch, rules.policy(),
-                    "the event for offsets " + batch.firstOffset() + ".." + batch.lastOffset() + " is "
-                            + batch.eventBytes() + " bytes, over Lambda's request limit"));
-            queue.markReady(partition); // split, dropped or stalled without a send: look at it again
-            return;
-        }
-        byte[] event = rules.encoder().event(batch.records());
-        batch.recordAttempt();
-        books.sendingStarted(partition);
-        long startNanos = clock.nanoTime();
-        invoker.invoke(event).thenAccept(result -> taskThread.execute(() -> onInvoked(partition, batch, result,
-                startNanos)));
-    }
-
-    private void onInvoked(PartitionState partition, Batch batch, InvokeResult result, long startNanos) {
-        books.sendingEnded(partition);
-        metrics.recordInvocation(batch.size(), TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNanos));
-        decisions.apply(partition, batch, result,
-                OutcomeClassifier.decide(batch, result, rules.policy(), clock.currentTimeMillis()));
-    }
-
     @Override
     public void close() {
         try {
-            invoker.close();
+            sender.close();
         } finally {
             deadLetters.close();
         }
@@ -392,7 +347,12 @@ public final class DeliveryEngine implements AutoCloseable {
 
         @Override
         public void stalled(PartitionState partition) {
-            pauseCheck(partition);
+            pauseSignals.pauseCheck(partition);
+        }
+
+        @Override
+        public void changedWithoutSend(PartitionState partition) {
+            queue.markReady(partition);
         }
 
         @Override

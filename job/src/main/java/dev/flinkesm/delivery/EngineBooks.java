@@ -4,7 +4,7 @@ import dev.flinkesm.batch.Batch;
 import dev.flinkesm.failure.MappingStoppedException;
 
 /**
- * What the classes that carry out a decision ({@link DecisionApplier}, {@link DeadLetterWriter}) tell the engine
+ * What the classes that send a partition's head ({@link BatchSender}, {@link DeadLetterWriter}) tell the engine
  * when a partition's head moves. The books themselves (the in-flight count, the held bytes, the ready queue, the
  * reports and {@link DeliveryEngine.Progress}) are kept by {@link DeliveryEngine} alone: nothing else changes them,
  * so their invariants are stated and kept in one place. Called on the task thread only.
@@ -22,6 +22,9 @@ interface EngineBooks {
 
     /** The head is done as a whole without the function (dead-lettered or dropped). */
     void completedHead(PartitionState partition);
+
+    /** The partition's head changed without a send (split, dropped, stalled): it may be able to send again. */
+    void changedWithoutSend(PartitionState partition);
 
     /** The partition stalled: its fetching must pause. */
     void stalled(PartitionState partition);

@@ -49,4 +49,14 @@ final class EngineGauges {
         }
         publishedBuffered = buffered;
     }
+
+    /** Records the partition's lag behind {@code endOffset} (the log end), once it has a position. */
+    void recordLag(PartitionState partition, long endOffset) {
+        long undelivered = partition.firstUndeliveredOffset();
+        if (undelivered < 0 && partition.lastDoneOffset() < 0) {
+            return; // nothing read yet: no position to measure from
+        }
+        long next = undelivered >= 0 ? undelivered : partition.lastDoneOffset() + 1;
+        metrics.recordLag(partition.topicPartition.topic(), partition.topicPartition.partition(), endOffset - next);
+    }
 }

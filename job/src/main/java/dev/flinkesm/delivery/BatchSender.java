@@ -1,6 +1,7 @@
 package dev.flinkesm.delivery;
 
 import dev.flinkesm.batch.Batch;
+import dev.flinkesm.batch.PartitionBatcher;
 import dev.flinkesm.failure.Decision;
 import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.OutcomeClassifier;
@@ -8,39 +9,72 @@ import dev.flinkesm.failure.Problems;
 import dev.flinkesm.failure.ReasonCode;
 import dev.flinkesm.invoke.InvokeResult;
 import dev.flinkesm.metrics.EsmMetrics;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out what {@link OutcomeClassifier} decided for a partition's head batch: deliver, retry after a backoff,
- * split, dead-letter, drop, stall the partition, stop the mapping; logs and counts each.
+ * Sends a partition's head batch to the function and carries out what {@link OutcomeClassifier} decides for the
+ * outcome: deliver, retry after a backoff, split, dead-letter (through {@link DeadLetterWriter}), drop, stall the
+ * partition, stop the mapping; logs and counts each. A batch over Lambda's request limit is decided on without a
+ * send.
  *
  * <p>It changes only the partition's own state ({@link PartitionState} keeps its rules); whatever the engine books
- * (a delivery, a head done without the function, a stall, a stop) it tells through {@link EngineBooks}. Task thread
- * only.
+ * (a send started or ended, a delivery, a head done without the function, a stall, a stop) it tells through
+ * {@link EngineBooks}.
+ *
+ * <p>Threading: called on the task thread; an invocation's completion comes back through {@code taskThread}.
  */
-final class DecisionApplier {
+final class BatchSender implements AutoCloseable {
     // The engine's logger: these lines are the engine's, as before the split (log filters key on its name).
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
     private final DeliveryRules rules;
+    private final Invoker invoker;
     private final EsmMetrics metrics;
     private final DeliveryClock clock;
+    private final Executor taskThread;
     private final DeadLetterWriter deadLetters;
     private final EngineBooks books;
 
-    DecisionApplier(DeliveryRules rules, EsmMetrics metrics, DeliveryClock clock, DeadLetterWriter deadLetters,
-            EngineBooks books) {
+    BatchSender(DeliveryRules rules, Invoker invoker, EsmMetrics metrics, DeliveryClock clock, Executor taskThread,
+            DeadLetterWriter deadLetters, EngineBooks books) {
         this.rules = rules;
+        this.invoker = invoker;
         this.metrics = metrics;
         this.clock = clock;
+        this.taskThread = taskThread;
         this.deadLetters = deadLetters;
         this.books = books;
     }
 
+    /** Invokes the function with the partition's head {@code batch}, or decides on it at once if it is too large. */
+    void send(PartitionState partition, Batch batch) {
+        if (PartitionBatcher.isOversized(batch, rules.limits())) {
+            apply(partition, batch, null, OutcomeClassifier.tooLarge(batch, rules.policy(),
+                    "the event for offsets " + batch.firstOffset() + ".." + batch.lastOffset() + " is "
+                            + batch.eventBytes() + " bytes, over Lambda's request limit"));
+            books.changedWithoutSend(partition); // split, dropped or stalled without a send: look at it again
+            return;
+        }
+        byte[] event = rules.encoder().event(batch.records());
+        batch.recordAttempt();
+        books.sendingStarted(partition);
+        long startNanos = clock.nanoTime();
+        invoker.invoke(event).thenAccept(result -> taskThread.execute(() -> onInvoked(partition, batch, result,
+                startNanos)));
+    }
+
+    private void onInvoked(PartitionState partition, Batch batch, InvokeResult result, long startNanos) {
+        books.sendingEnded(partition);
+        metrics.recordInvocation(batch.size(), TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNanos));
+        apply(partition, batch, result,
+                OutcomeClassifier.decide(batch, result, rules.policy(), clock.currentTimeMillis()));
+    }
+
     /** Carries out a decision for the partition's head batch. {@code result} is null if it was never invoked. */
-    void apply(PartitionState partition, Batch batch, InvokeResult result, Decision decision) {
+    private void apply(PartitionState partition, Batch batch, InvokeResult result, Decision decision) {
         if (decision.delivered() > 0) {
             books.delivered(partition, batch, decision.delivered());
         }
@@ -112,5 +146,10 @@ final class DecisionApplier {
         LOG.error("kafka_topic={} kafka_partition={} kafka_offset={}: partition stopped: {}. Records from this "
                         + "offset on are neither sent nor committed.",
                 batch.topic(), batch.partition(), batch.firstOffset(), reason);
+    }
+
+    @Override
+    public void close() {
+        invoker.close();
     }
 }
