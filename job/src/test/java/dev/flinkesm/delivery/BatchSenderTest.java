@@ -42,10 +42,7 @@ class BatchSenderTest {
     }
 
     private void runTaskThread() {
-        Runnable event;
-        while ((event = taskThread.poll()) != null) {
-            event.run();
-        }
+        EngineFixture.runQueued(taskThread);
     }
 
     @Test

@@ -43,10 +43,7 @@ class DeadLetterWriterTest {
     }
 
     private void runTaskThread() {
-        Runnable event;
-        while ((event = taskThread.poll()) != null) {
-            event.run();
-        }
+        EngineFixture.runQueued(taskThread);
     }
 
     @Test

@@ -176,12 +176,17 @@ public final class EngineFixture {
 
     /** What the reader does on each poll: run completions, read the clock, start what may start. */
     void step() {
+        runQueued(taskThread);
+        engine.tick();
+        engine.dispatch();
+    }
+
+    /** Runs what was posted to a task thread the test drives, including what those runs post. */
+    static void runQueued(ArrayDeque<Runnable> taskThread) {
         Runnable event;
         while ((event = taskThread.poll()) != null) {
             event.run();
         }
-        engine.tick();
-        engine.dispatch();
     }
 
     void advanceMillis(long millis) {
