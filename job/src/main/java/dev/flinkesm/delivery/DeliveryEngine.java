@@ -2,18 +2,11 @@ package dev.flinkesm.delivery;
 
 import dev.flinkesm.batch.Batch;
 import dev.flinkesm.batch.PartitionBatcher;
-import dev.flinkesm.failure.Decision;
 import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.OutcomeClassifier;
-import dev.flinkesm.failure.Problems;
-import dev.flinkesm.failure.ReasonCode;
-import dev.flinkesm.failure.destination.FailedBatch;
-import dev.flinkesm.failure.destination.FailureCondition;
 import dev.flinkesm.failure.destination.OnFailureDestination;
-import dev.flinkesm.invoke.InvokeResult;
 import dev.flinkesm.metrics.EsmMetrics;
 import dev.flinkesm.payload.EncodedRecord;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,19 +14,25 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers each partition's records to the function: cuts them into batches, invokes, and carries out what
- * {@link OutcomeClassifier} decides for each outcome (deliver, retry after a backoff, split, dead-letter, drop, stall
- * the partition, stop the mapping). Knows nothing of Flink: the source reader feeds it records and asks it what to
- * checkpoint, pause and wake up for.
+ * Delivers each partition's records to the function: cuts them into batches, decides which partition sends next,
+ * and keeps the books. Knows nothing of Flink: the source reader feeds it records and asks it what to checkpoint,
+ * pause and wake up for. The parts, one job each:
+ *
+ * <ul>
+ *   <li>{@link BatchSender} invokes the function with a partition's head batch and carries out what
+ *       {@link OutcomeClassifier} decides for the outcome (deliver, retry after a backoff, split, dead-letter, drop,
+ *       stall the partition, stop the mapping);
+ *   <li>{@link DeadLetterWriter} writes a given-up head to the on-failure destination until it takes it;
+ *   <li>{@link EngineGauges} publishes gauge values for reporter threads;
+ *   <li>{@link PauseSignals} collects the partitions whose fetching the reader should look at.
+ * </ul>
  *
  * <p>Guarantees, per partition (kept by {@link PartitionState}):
  *
@@ -45,6 +44,12 @@ import org.slf4j.LoggerFactory;
  *   <li>at most {@link DeliveryRules#maxConcurrentInvocations()} sends are in flight over all partitions.
  * </ul>
  *
+ * <p>The books (the in-flight count, the held bytes, the {@link DispatchQueue}, the reports, {@link Progress}) are
+ * kept here alone: the parts above tell of a send started or ended, a head done or a stall through
+ * {@link EngineBooks}, which only this class implements. {@link #heldBytes} is the encoded size of every record
+ * accepted and not yet done; {@link #inFlight} counts the partitions whose head is out (to the function or the
+ * destination).
+ *
  * <p>Cost: a poll does work for the partitions something happened to, not for every partition. A
  * {@link DispatchQueue} holds the partitions that may send (in the order they became able to) and the deadlines;
  * {@link #drainPauseChecks} hands the reader only the partitions whose pause state may have changed.
@@ -54,9 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
-
-    /** How often gauges' values are copied for reporter threads. */
-    private static final long PUBLISH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /**
      * Told when a partition's records up to (excluding) {@code nextOffset} are all done. Returns true if it will
@@ -70,42 +72,35 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private final DeliveryRules rules;
-    private final Invoker invoker;
-    private final OnFailureDestination destination; // null: none configured
     private final EsmMetrics metrics;
     private final DeliveryClock clock;
-    private final Executor taskThread;
     private final Progress progress;
+    private final EngineBooks books = new Books();
+    private final DeadLetterWriter deadLetters;
+    private final BatchSender sender;
+    private final EngineGauges gauges;
 
     private final Map<String, PartitionState> partitions = new LinkedHashMap<>();
     /** The same partitions as a list, for the rare walks over all of them (gauges, commits paused). */
     private final List<PartitionState> partitionOrder = new ArrayList<>();
     private final DispatchQueue queue = new DispatchQueue();
     private final ArrayDeque<DeliveryReport> reports = new ArrayDeque<>();
-    private final List<PartitionState> filledUp = new ArrayList<>();
-    private final List<PartitionState> pauseChecks = new ArrayList<>();
+    private final PauseSignals pauseSignals = new PauseSignals();
     private int inFlight;
     private long nowNanos;
     private long heldBytes;
-    private long nextPublishNanos;
     private MappingStoppedException stop;
-
-    private volatile int publishedInFlight;
-    private volatile long publishedStalled;
-    private volatile long publishedBuffered;
 
     public DeliveryEngine(DeliveryRules rules, Invoker invoker, OnFailureDestination destination, EsmMetrics metrics,
             DeliveryClock clock, Executor taskThread, Progress progress) {
         this.rules = rules;
-        this.invoker = invoker;
-        this.destination = destination;
         this.metrics = metrics;
         this.clock = clock;
-        this.taskThread = taskThread;
         this.progress = progress;
         this.nowNanos = clock.nanoTime();
-        this.nextPublishNanos = nowNanos;
-        metrics.registerReaderGauges(() -> publishedInFlight, () -> publishedStalled, () -> publishedBuffered);
+        this.deadLetters = new DeadLetterWriter(rules, destination, metrics, clock, taskThread, books);
+        this.sender = new BatchSender(rules, invoker, metrics, clock, taskThread, deadLetters, books);
+        this.gauges = new EngineGauges(metrics, nowNanos);
     }
 
     /** Starts tracking a partition (idempotent); returns its state, to feed records into with {@link #accept}. */
@@ -140,15 +135,7 @@ public final class DeliveryEngine implements AutoCloseable {
         int closedBefore = partition.batcher.closedBatches();
         partition.batcher.add(record, nowNanos);
         queue.markReady(partition);
-        int closed = partition.batcher.closedBatches();
-        if (closed > closedBefore) {
-            pauseCheck(partition);
-        }
-        // A batch just closed behind one in flight or retrying (or behind another closed one, which the next
-        // dispatch sends): reading further ahead for this partition would only grow memory.
-        if (closed > closedBefore && (partition.head() != null || closed >= 2)) {
-            filledUp.add(partition);
-        }
+        pauseSignals.recordAdded(partition, closedBefore);
     }
 
     /**
@@ -156,11 +143,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * them at once, mid-poll, instead of after a whole poll's worth of records has piled up behind them.
      */
     public void drainFilledUp(Consumer<PartitionState> out) {
-        if (filledUp.isEmpty()) {
-            return;
-        }
-        filledUp.forEach(out);
-        filledUp.clear();
+        pauseSignals.drainFilledUp(out);
     }
 
     /**
@@ -178,16 +161,16 @@ public final class DeliveryEngine implements AutoCloseable {
                 continue;
             }
             if (partition.deadLetter() != null) {
-                sendToDestination(partition);
+                deadLetters.write(partition);
                 continue;
             }
             boolean fromBatcher = partition.head() == null;
             Batch batch = partition.batchToSend(nowNanos);
             if (fromBatcher) {
-                pauseCheck(partition); // a waiting batch left the batcher: fetching may resume
+                pauseSignals.pauseCheck(partition); // a waiting batch left the batcher: fetching may resume
             }
             if (batch != null) {
-                send(partition, batch);
+                sender.send(partition, batch);
             }
         }
     }
@@ -226,19 +209,7 @@ public final class DeliveryEngine implements AutoCloseable {
      * batch closed or left the batcher, or the partition stalled. Each at most once per call.
      */
     public void drainPauseChecks(Consumer<PartitionState> out) {
-        for (int i = 0; i < pauseChecks.size(); i++) {
-            PartitionState partition = pauseChecks.get(i);
-            partition.queuedPauseCheck = false;
-            out.accept(partition);
-        }
-        pauseChecks.clear();
-    }
-
-    private void pauseCheck(PartitionState partition) {
-        if (!partition.queuedPauseCheck) {
-            partition.queuedPauseCheck = true;
-            pauseChecks.add(partition);
-        }
+        pauseSignals.drainPauseChecks(out);
     }
 
     /** The records held (waiting, in flight, retrying) exceed {@code --max-buffered-mb}: take no more. */
@@ -300,138 +271,12 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Records the partition's lag behind {@code endOffset} (the log end), once it has a position. */
     public void recordLag(PartitionState partition, long endOffset) {
-        long undelivered = partition.firstUndeliveredOffset();
-        if (undelivered < 0 && partition.lastDoneOffset() < 0) {
-            return; // nothing read yet: no position to measure from
-        }
-        long next = undelivered >= 0 ? undelivered : partition.lastDoneOffset() + 1;
-        metrics.recordLag(partition.topicPartition.topic(), partition.topicPartition.partition(), endOffset - next);
+        gauges.recordLag(partition, endOffset);
     }
 
     /** Copies gauge values for reporter threads, at most every 200 ms: reporters never read task-thread state. */
     public void publishGauges() {
-        if (nowNanos - nextPublishNanos < 0) {
-            return;
-        }
-        nextPublishNanos = nowNanos + PUBLISH_INTERVAL_NANOS;
-        long stalled = 0;
-        long buffered = 0;
-        for (PartitionState partition : partitionOrder) {
-            partition.publish();
-            buffered += partition.publishedBufferedRecords();
-            if (partition.isStalled()) {
-                stalled++;
-            }
-        }
-        publishedInFlight = inFlight;
-        publishedStalled = stalled;
-        if (stalled == 0) {
-            metrics.clearProblem(); // every partition moves again: LastProcessingResult is OK
-        }
-        publishedBuffered = buffered;
-    }
-
-    private void send(PartitionState partition, Batch batch) {
-        if (PartitionBatcher.isOversized(batch, rules.limits())) {
-            apply(partition, batch, null, OutcomeClassifier.tooLarge(batch, rules.policy(),
-                    "the event for offsets " + batch.firstOffset() + ".." + batch.lastOffset() + " is "
-                            + batch.eventBytes() + " bytes, over Lambda's request limit"));
-            queue.markReady(partition); // split, dropped or stalled without a send: look at it again
-            return;
-        }
-        byte[] event = rules.encoder().event(batch.records());
-        batch.recordAttempt();
-        startSending(partition);
-        long startNanos = clock.nanoTime();
-        invoker.invoke(event).thenAccept(result -> taskThread.execute(() -> onInvoked(partition, batch, result,
-                startNanos)));
-    }
-
-    private void onInvoked(PartitionState partition, Batch batch, InvokeResult result, long startNanos) {
-        sendingEnded(partition);
-        metrics.recordInvocation(batch.size(), TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNanos));
-        apply(partition, batch, result,
-                OutcomeClassifier.decide(batch, result, rules.policy(), clock.currentTimeMillis()));
-    }
-
-    /** Carries out a decision for the partition's head batch. {@code result} is null if it was never invoked. */
-    private void apply(PartitionState partition, Batch batch, InvokeResult result, Decision decision) {
-        if (decision.delivered() > 0) {
-            onDelivered(partition, batch, decision.delivered());
-        }
-        int rest = batch.size() - decision.delivered();
-        switch (decision.action()) {
-            case NONE:
-                break;
-            case RETRY:
-                metrics.recordFailedInvoke(rest);
-                metrics.reportProblem(Problems.functionCallFailed(decision.reason()));
-                scheduleRetry(partition, partition.head(), decision);
-                break;
-            case BISECT:
-                if (result != null) {
-                    metrics.recordFailedInvoke(rest);
-                }
-                LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{} failed ({}); splitting it in two",
-                        batch.topic(), batch.partition(), partition.head().firstOffset(),
-                        partition.head().lastOffset(), decision.reason());
-                partition.splitHead(rules.encoder());
-                break;
-            case DEAD_LETTER:
-                if (result != null) {
-                    metrics.recordFailedInvoke(rest);
-                }
-                partition.deadLetterHead(failedBatch(partition.head(), result, decision));
-                sendToDestination(partition);
-                break;
-            case DROP:
-                metrics.recordFailedInvoke(rest);
-                Batch dropped = partition.head();
-                LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: {} records dropped after {} "
-                                + "attempts ({}; {}); no on-failure destination is set",
-                        dropped.topic(), dropped.partition(), dropped.firstOffset(), dropped.lastOffset(),
-                        dropped.size(), dropped.attempts(), decision.condition().awsName(), decision.reason());
-                metrics.recordDropped(dropped.size());
-                completeHead(partition);
-                break;
-            case STALL:
-                stall(partition, partition.head(), decision.reason(), result != null);
-                break;
-            case STOP_MAPPING:
-                metrics.recordFailedInvoke(rest);
-                stopMapping(new MappingStoppedException(ReasonCode.FUNCTION_CONFIG_NOT_VALID,
-                        "Function " + rules.functionName() + " cannot be invoked: " + decision.reason()));
-                break;
-            default:
-                throw new IllegalStateException("unhandled decision " + decision);
-        }
-    }
-
-    private void onDelivered(PartitionState partition, Batch batch, int records) {
-        long released = 0;
-        for (int i = 0; i < records; i++) {
-            released += batch.records().get(i).size();
-        }
-        heldBytes -= released;
-        partition.completeHead(records, rules.encoder());
-        metrics.recordInvoked(records);
-        reports.add(new DeliveryReport(batch.topic(), batch.partition(), batch.firstOffset(),
-                batch.records().get(records - 1).offset(), records, batch.attempts()));
-        reportDone(partition);
-    }
-
-    /** The head is done as a whole without the function (dead-lettered or dropped). */
-    private void completeHead(PartitionState partition) {
-        heldBytes -= partition.head().recordBytes();
-        partition.completeHead();
-        reportDone(partition);
-    }
-
-    private void reportDone(PartitionState partition) {
-        long next = partition.lastDoneOffset() + 1;
-        if (progress.done(partition.topicPartition, next) && rules.commitBeforeNextBatch()) {
-            partition.awaitCommit(next);
-        }
+        gauges.publish(nowNanos, inFlight, partitionOrder);
     }
 
     /** The consumer group now holds {@code offset} for {@code tp}: a partition waiting for it may send again. */
@@ -455,91 +300,70 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    private void scheduleRetry(PartitionState partition, Batch batch, Decision decision) {
-        metrics.recordRetry();
-        long delayMillis = rules.backoff().delayMillis(Math.max(batch.attempts(), 1));
-        partition.retryHeadAt(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis));
-        if (batch.attempts() <= 3 || batch.attempts() % 10 == 0) {
-            LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{} attempt={} failed: {}; retrying in {} ms",
-                    batch.topic(), batch.partition(), batch.firstOffset(), batch.lastOffset(), batch.attempts(),
-                    decision.reason(), delayMillis);
-        }
-    }
-
-    private void stall(PartitionState partition, Batch batch, String reason, boolean invoked) {
-        partition.stall(reason);
-        pauseCheck(partition);
-        if (invoked) {
-            metrics.recordFailedInvoke(batch.size());
-        }
-        LOG.error("kafka_topic={} kafka_partition={} kafka_offset={}: partition stopped: {}. Records from this "
-                        + "offset on are neither sent nor committed.",
-                batch.topic(), batch.partition(), batch.firstOffset(), reason);
-    }
-
-    private FailedBatch failedBatch(Batch batch, InvokeResult result, Decision decision) {
-        Instant now = Instant.ofEpochMilli(clock.currentTimeMillis());
-        if (decision.condition() == FailureCondition.MAXIMUM_PAYLOAD_SIZE_EXCEEDED) {
-            // OutcomeClassifier.tooLarge gives this condition only to a batch of one record: larger ones are split.
-            return FailedBatch.payloadTooLarge(rules.encoder(), rules.functionName(), batch.records().get(0), now);
-        }
-        boolean functionError = result.kind() == InvokeResult.Kind.FUNCTION_ERROR;
-        return FailedBatch.afterInvokes(rules.encoder(), rules.functionName(), batch.records(),
-                decision.condition(), batch.attempts(),
-                result.statusCode() == InvokeResult.NO_RESPONSE ? null : result.statusCode(),
-                result.executedVersion(), functionError ? result.functionError() : null, now);
-    }
-
-    /** Writes the partition's given-up head to the on-failure destination; retried until it succeeds. */
-    private void sendToDestination(PartitionState partition) {
-        FailedBatch failed = partition.deadLetter();
-        startSending(partition);
-        CompletableFuture<Void> write;
-        try {
-            write = destination.send(failed);
-        } catch (RuntimeException e) {
-            write = CompletableFuture.failedFuture(e);
-        }
-        write.whenComplete((ok, error) -> taskThread.execute(() -> onDestinationWritten(partition, failed, error)));
-    }
-
-    private void onDestinationWritten(PartitionState partition, FailedBatch failed, Throwable error) {
-        sendingEnded(partition);
-        if (error == null) {
-            LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: {} records sent to the on-failure "
-                            + "destination ({})", failed.topic(), failed.partition(), failed.firstRecord().offset(),
-                    failed.lastRecord().offset(), failed.records().size(), failed.condition().awsName());
-            metrics.recordDestinationDelivered(failed.records().size());
-            completeHead(partition);
-            return;
-        }
-        // No loss through a broken destination: the records stay undelivered (and uncommitted) until it works.
-        metrics.recordDestinationError();
-        long delayMillis = rules.backoff().delayMillis(partition.deadLetterFailed());
-        partition.retryDeadLetterAt(clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis));
-        LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: writing to the on-failure destination "
-                        + "failed ({}); retrying in {} ms", failed.topic(), failed.partition(),
-                failed.firstRecord().offset(), failed.lastRecord().offset(), error.toString(), delayMillis);
-    }
-
-    private void startSending(PartitionState partition) {
-        partition.startSending();
-        inFlight++;
-    }
-
-    private void sendingEnded(PartitionState partition) {
-        partition.sendingEnded();
-        inFlight--;
-        queue.markReady(partition);
-    }
-
     @Override
     public void close() {
         try {
-            invoker.close();
+            sender.close();
         } finally {
-            if (destination != null) {
-                destination.close();
+            deadLetters.close();
+        }
+    }
+
+    /** The only code that changes the in-flight count, the held bytes, the ready queue and the reports. */
+    private final class Books implements EngineBooks {
+        @Override
+        public void sendingStarted(PartitionState partition) {
+            partition.startSending();
+            inFlight++;
+        }
+
+        @Override
+        public void sendingEnded(PartitionState partition) {
+            partition.sendingEnded();
+            inFlight--;
+            queue.markReady(partition);
+        }
+
+        @Override
+        public void delivered(PartitionState partition, Batch batch, int records) {
+            long released = 0;
+            for (int i = 0; i < records; i++) {
+                released += batch.records().get(i).size();
+            }
+            heldBytes -= released;
+            partition.completeHead(records, rules.encoder());
+            metrics.recordInvoked(records);
+            reports.add(new DeliveryReport(batch.topic(), batch.partition(), batch.firstOffset(),
+                    batch.records().get(records - 1).offset(), records, batch.attempts()));
+            reportDone(partition);
+        }
+
+        @Override
+        public void completedHead(PartitionState partition) {
+            heldBytes -= partition.head().recordBytes();
+            partition.completeHead();
+            reportDone(partition);
+        }
+
+        @Override
+        public void stalled(PartitionState partition) {
+            pauseSignals.pauseCheck(partition);
+        }
+
+        @Override
+        public void changedWithoutSend(PartitionState partition) {
+            queue.markReady(partition);
+        }
+
+        @Override
+        public void stopMapping(MappingStoppedException reason) {
+            DeliveryEngine.this.stopMapping(reason);
+        }
+
+        private void reportDone(PartitionState partition) {
+            long next = partition.lastDoneOffset() + 1;
+            if (progress.done(partition.topicPartition, next) && rules.commitBeforeNextBatch()) {
+                partition.awaitCommit(next);
             }
         }
     }

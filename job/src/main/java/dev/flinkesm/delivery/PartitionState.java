@@ -52,7 +52,7 @@ public final class PartitionState {
     boolean queuedReady;
     /** The deadline of this partition's live entry in {@link DispatchQueue}'s heap; MAX_VALUE: none. */
     long scheduledDeadlineNanos = Long.MAX_VALUE;
-    /** In the engine's list of partitions whose fetching may have to pause or resume (so never there twice). */
+    /** In {@link PauseSignals}' list of partitions whose fetching may have to pause or resume (never there twice). */
     boolean queuedPauseCheck;
 
     PartitionState(TopicPartition topicPartition, String splitId, PartitionBatcher batcher) {

@@ -3,12 +3,14 @@ package dev.flinkesm.delivery;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flinkesm.batch.BatchLimits;
+import dev.flinkesm.batch.PartitionBatcher;
 import dev.flinkesm.failure.Backoff;
 import dev.flinkesm.failure.FailurePolicy;
 import dev.flinkesm.failure.destination.FailedBatch;
 import dev.flinkesm.failure.destination.OnFailureDestination;
 import dev.flinkesm.invoke.InvokeResult;
 import dev.flinkesm.metrics.EsmMetrics;
+import dev.flinkesm.payload.EncodedRecord;
 import dev.flinkesm.payload.EventSourceKind;
 import dev.flinkesm.payload.KafkaEventEncoder;
 import java.io.IOException;
@@ -123,12 +125,16 @@ public final class EngineFixture {
             return this;
         }
 
-        EngineFixture build() {
-            DeliveryRules rules = new DeliveryRules(new BatchLimits(batchSize, maxRequestBytes, window), ENCODER,
+        /** The rules alone, for the engine's parts tested without an engine. */
+        DeliveryRules deliveryRules() {
+            return new DeliveryRules(new BatchLimits(batchSize, maxRequestBytes, window), ENCODER,
                     new FailurePolicy(retries, -1, bisect, itemFailures, destination),
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), cap, maxBufferedBytes, "fn",
                     commitBeforeNextBatch);
-            return new EngineFixture(rules, destination);
+        }
+
+        EngineFixture build() {
+            return new EngineFixture(deliveryRules(), destination);
         }
     }
 
@@ -140,11 +146,27 @@ public final class EngineFixture {
     void feed(PartitionState partition, long first, int count, int valueBytes) {
         engine.tick();
         for (int i = 0; i < count; i++) {
-            long offset = first + i;
-            byte[] value = new byte[valueBytes];
-            engine.accept(partition, ENCODER.encode(new ConsumerRecord<>(partition.topicPartition().topic(),
-                    partition.topicPartition().partition(), offset, START_MILLIS + offset,
-                    TimestampType.CREATE_TIME, -1, valueBytes, null, value, new RecordHeaders(), Optional.empty())));
+            engine.accept(partition, record(partition.topicPartition(), first + i, valueBytes));
+        }
+    }
+
+    /** A record of {@code valueBytes} zero bytes, encoded as the engine gets it. */
+    static EncodedRecord record(TopicPartition tp, long offset, int valueBytes) {
+        return ENCODER.encode(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, START_MILLIS + offset,
+                TimestampType.CREATE_TIME, -1, valueBytes, null, new byte[valueBytes], new RecordHeaders(),
+                Optional.empty()));
+    }
+
+    /** A partition of topic {@code orders} outside any engine, batching by {@code rules}: for the engine's parts. */
+    static PartitionState loosePartition(DeliveryRules rules, int p) {
+        return new PartitionState(new TopicPartition("orders", p), "orders-" + p,
+                new PartitionBatcher("orders", p, rules.limits(), rules.encoder()));
+    }
+
+    /** Adds {@code count} records (offsets from {@code first}) to a loose partition's batcher. */
+    static void add(PartitionState partition, long first, int count, long nowNanos) {
+        for (int i = 0; i < count; i++) {
+            partition.batcher.add(record(partition.topicPartition(), first + i, 8), nowNanos);
         }
     }
 
@@ -154,12 +176,17 @@ public final class EngineFixture {
 
     /** What the reader does on each poll: run completions, read the clock, start what may start. */
     void step() {
+        runQueued(taskThread);
+        engine.tick();
+        engine.dispatch();
+    }
+
+    /** Runs what was posted to a task thread the test drives, including what those runs post. */
+    static void runQueued(ArrayDeque<Runnable> taskThread) {
         Runnable event;
         while ((event = taskThread.poll()) != null) {
             event.run();
         }
-        engine.tick();
-        engine.dispatch();
     }
 
     void advanceMillis(long millis) {
@@ -269,10 +296,17 @@ public final class EngineFixture {
     static final class RecordingDestination implements OnFailureDestination {
         final List<FailedBatch> sent = new ArrayList<>();
         final List<CompletableFuture<Void>> writes = new ArrayList<>();
+        /** Thrown by the next send instead of returning a write, if set. */
+        RuntimeException refuseNext;
 
         @Override
         public CompletableFuture<Void> send(FailedBatch batch) {
             sent.add(batch);
+            if (refuseNext != null) {
+                RuntimeException refusal = refuseNext;
+                refuseNext = null;
+                throw refusal;
+            }
             CompletableFuture<Void> write = new CompletableFuture<>();
             writes.add(write);
             return write;
