@@ -2,22 +2,17 @@ package dev.flinkesm.invoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.delivery.Invoker;
-import dev.flinkesm.invoke.SignedHttpInvokerTest.Received;
+import dev.flinkesm.invoke.RecordingLambdaEndpoint.Received;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,32 +31,16 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
 class SdkInvokeOnTheWireTest {
     private static final String FUNCTION = "arn:aws:lambda:eu-west-3:123456789012:function:orders:live";
 
-    private static HttpServer server;
-    private static final AtomicReference<Received> received = new AtomicReference<>();
+    private static RecordingLambdaEndpoint endpoint;
 
     @BeforeAll
     static void start() throws IOException {
-        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
-        System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            received.set(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes()));
-            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        server.start();
+        endpoint = new RecordingLambdaEndpoint();
     }
 
     @AfterAll
     static void stop() {
-        server.stop(0);
-    }
-
-    private static String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        endpoint.close();
     }
 
     /** Larger than any buffer on the way (HTTP client chunks, the signer's digest buffer), not a multiple of them. */
@@ -76,12 +55,12 @@ class SdkInvokeOnTheWireTest {
     }
 
     private static Received sendWithTheJobsClient(byte[] event) throws Exception {
-        AwsClients aws = AwsClients.standard().withEndpoint(AwsService.LAMBDA, endpoint());
+        AwsClients aws = AwsClients.standard().withEndpoint(AwsService.LAMBDA, endpoint.url());
         try (Invoker invoker = new LambdaClientFactory(FUNCTION, aws, 4, java.time.Duration.ofSeconds(10))
                 .createInvoker()) {
             assertThat(invoker.invoke(event).get(20, TimeUnit.SECONDS).kind()).isEqualTo(InvokeResult.Kind.SUCCESS);
         }
-        return received.getAndSet(null);
+        return endpoint.takeReceived();
     }
 
     @Test
@@ -90,13 +69,13 @@ class SdkInvokeOnTheWireTest {
             byte[] event = event(size);
             Received r = sendWithTheJobsClient(event);
             assertThat(r.body()).isEqualTo(event);
-            assertThat(SignedHttpInvokerTest.first(r, "Content-Length")).isEqualTo(Integer.toString(size));
-            assertThat(SignedHttpInvokerTest.first(r, "Authorization")).isEqualTo(SignedHttpInvokerTest.resign(r));
+            assertThat(RecordingLambdaEndpoint.first(r, "Content-Length")).isEqualTo(Integer.toString(size));
+            assertThat(RecordingLambdaEndpoint.first(r, "Authorization")).isEqualTo(RecordingLambdaEndpoint.resign(r));
 
             byte[] tampered = Arrays.copyOf(r.body(), size);
             tampered[size / 2] ^= 1;
-            assertThat(SignedHttpInvokerTest.first(r, "Authorization")).isNotEqualTo(
-                    SignedHttpInvokerTest.resign(new Received(r.method(), r.rawPath(), r.headers(), tampered)));
+            assertThat(RecordingLambdaEndpoint.first(r, "Authorization")).isNotEqualTo(
+                    RecordingLambdaEndpoint.resign(r.withBody(tampered)));
         }
     }
 
@@ -108,21 +87,21 @@ class SdkInvokeOnTheWireTest {
         try (LambdaAsyncClient plain = LambdaAsyncClient.builder()
                 .httpClientBuilder(AwsCrtAsyncHttpClient.builder())
                 .region(Region.EU_WEST_3)
-                .endpointOverride(URI.create(endpoint()))
+                .endpointOverride(URI.create(endpoint.url()))
                 .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()))
                 .build()) {
             plain.invoke(r -> r.functionName(FUNCTION).invocationType(InvocationType.REQUEST_RESPONSE)
                     .payload(SdkBytes.fromByteArray(event))).get(20,
                     TimeUnit.SECONDS);
         }
-        Received reference = received.getAndSet(null);
+        Received reference = endpoint.takeReceived();
 
         assertThat(job.body()).isEqualTo(reference.body());
         assertThat(job.rawPath()).isEqualTo(reference.rawPath());
         assertThat(names(job)).isEqualTo(names(reference));
         for (String name : List.of("Content-Type", "Content-Length", "X-amz-content-sha256", "Host")) {
-            assertThat(SignedHttpInvokerTest.first(job, name)).as(name)
-                    .isEqualTo(SignedHttpInvokerTest.first(reference, name));
+            assertThat(RecordingLambdaEndpoint.first(job, name)).as(name)
+                    .isEqualTo(RecordingLambdaEndpoint.first(reference, name));
         }
     }
 

@@ -1,37 +1,24 @@
 package dev.flinkesm.invoke;
 
+import static dev.flinkesm.invoke.RecordingLambdaEndpoint.first;
+import static dev.flinkesm.invoke.RecordingLambdaEndpoint.resign;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.delivery.Invoker;
+import dev.flinkesm.invoke.RecordingLambdaEndpoint.Received;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 
 /**
  * The signed-HTTP invoker against a local endpoint that records what arrived on the wire: the request verifies under
@@ -42,38 +29,21 @@ class SignedHttpInvokerTest {
             .getBytes(StandardCharsets.UTF_8);
     private static final String FUNCTION = "arn:aws:lambda:eu-west-3:123456789012:function:orders:live";
 
-    private static HttpServer server;
-    private static final AtomicReference<Received> received = new AtomicReference<>();
-    private static final AtomicReference<Answer> answer = new AtomicReference<>();
-
-    record Received(String method, String rawPath, Map<String, List<String>> headers, byte[] body) {}
-
-    interface Answer {
-        void send(HttpExchange exchange) throws IOException;
-    }
+    private static RecordingLambdaEndpoint endpoint;
 
     @BeforeAll
     static void start() throws IOException {
-        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
-        System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            received.set(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes()));
-            answer.get().send(exchange);
-            exchange.close();
-        });
-        server.start();
+        endpoint = new RecordingLambdaEndpoint();
     }
 
     @AfterAll
     static void stop() {
-        server.stop(0);
+        endpoint.close();
     }
 
     @AfterEach
     void clear() {
-        received.set(null);
+        endpoint.takeReceived();
     }
 
     private static Invoker invoker(String endpoint, Duration timeout) {
@@ -82,11 +52,11 @@ class SignedHttpInvokerTest {
     }
 
     private static Invoker invoker() {
-        return invoker("http://127.0.0.1:" + server.getAddress().getPort(), Duration.ofSeconds(10));
+        return invoker(endpoint.url(), Duration.ofSeconds(10));
     }
 
     private static void answer(int status, Map<String, String> headers, String body) {
-        answer.set(exchange -> {
+        endpoint.answer(exchange -> {
             headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
@@ -108,7 +78,7 @@ class SignedHttpInvokerTest {
         assertThat(result.executedVersion()).isEqualTo("7");
         assertThat(new String(result.body(), StandardCharsets.UTF_8)).isEqualTo("{\"batchItemFailures\":[]}");
 
-        Received r = received.get();
+        Received r = endpoint.takeReceived();
         assertThat(r.method()).isEqualTo("POST");
         // The SDK's encoding of the function name in the path: the ARN's colons are %3A.
         assertThat(r.rawPath()).isEqualTo("/2015-03-31/functions/"
@@ -126,10 +96,10 @@ class SignedHttpInvokerTest {
     void aTamperedBodyWouldNotVerify() throws Exception {
         answer(200, Map.of(), "{}");
         invokeOnce();
-        Received r = received.get();
+        Received r = endpoint.takeReceived();
         byte[] tampered = Arrays.copyOf(r.body(), r.body().length);
         tampered[0] = ' ';
-        Received changed = new Received(r.method(), r.rawPath(), r.headers(), tampered);
+        Received changed = r.withBody(tampered);
         // The check above would catch a signature over anything but the bytes sent.
         assertThat(first(r, "Authorization")).isNotEqualTo(resign(changed));
     }
@@ -183,7 +153,7 @@ class SignedHttpInvokerTest {
     @Test
     void noAnswerWithinTheInvokeTimeoutIsAnApiCallTimeout() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        answer.set(exchange -> {
+        endpoint.answer(exchange -> {
             try {
                 release.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -191,46 +161,12 @@ class SignedHttpInvokerTest {
             }
             exchange.sendResponseHeaders(200, -1);
         });
-        try (Invoker slow = invoker("http://127.0.0.1:" + server.getAddress().getPort(), Duration.ofMillis(300))) {
+        try (Invoker slow = invoker(endpoint.url(), Duration.ofMillis(300))) {
             InvokeResult result = slow.invoke(EVENT).get(20, TimeUnit.SECONDS);
             assertThat(result.statusCode()).isEqualTo(InvokeResult.NO_RESPONSE);
             assertThat(result.errorCode()).isEqualTo("ApiCallTimeoutException");
         } finally {
             release.countDown();
         }
-    }
-
-    static String first(Received r, String name) {
-        return r.headers().entrySet().stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(e -> e.getValue().get(0))
-                .findFirst()
-                .orElse(null);
-    }
-
-    /** Signs again, with the SDK's signer and the request's own date, exactly the headers it says it signed. */
-    static String resign(Received r) {
-        String authorization = first(r, "Authorization");
-        String signedHeaders = authorization.replaceAll(".*SignedHeaders=([^,]+).*", "$1");
-        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
-                .method(SdkHttpMethod.fromValue(r.method()))
-                .uri(URI.create("http://" + first(r, "Host")))
-                .encodedPath(r.rawPath());
-        for (String name : signedHeaders.split(";")) {
-            request.putHeader(name, first(r, name));
-        }
-        ZonedDateTime date = ZonedDateTime.parse(first(r, "X-Amz-Date"),
-                DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX"));
-        return AwsV4HttpSigner.create()
-                .sign(s -> s.identity(AwsBasicCredentials.create("AKIDEXAMPLE",
-                                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"))
-                        .request(request.build())
-                        .payload(ContentStreamProvider.fromByteArrayUnsafe(r.body()))
-                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(date.toInstant(), ZoneOffset.UTC))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "lambda")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-3"))
-                .request()
-                .firstMatchingHeader("Authorization")
-                .orElseThrow();
     }
 }
