@@ -16,8 +16,19 @@ class EsmPipelineTest {
 
     private static StreamGraph graph(String mapping) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        EsmPipeline.build(env, MappingParser.parse(mapping), new JobOptions());
+        EsmPipeline.build(env, MappingParser.parse(mapping), offline());
         return env.getStreamGraph();
+    }
+
+    /**
+     * The default options, with the per-partition fetch size set: the pipeline then skips asking the (here absent)
+     * cluster for the partition counts, which only waits out its 5 s timeout. These tests are about the graph;
+     * ConsumerFetchSizesTest and TopicPartitionCountsTest cover the sizes.
+     */
+    private static JobOptions offline() {
+        JobOptions options = new JobOptions();
+        options.kafkaProperties.put("max.partition.fetch.bytes", "262144");
+        return options;
     }
 
     @Test
@@ -42,7 +53,7 @@ class EsmPipelineTest {
     @Test
     void checkpointingIsOnByDefault() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        EsmPipeline.build(env, MappingParser.parse(MAPPING), new JobOptions());
+        EsmPipeline.build(env, MappingParser.parse(MAPPING), offline());
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
     }
 }
