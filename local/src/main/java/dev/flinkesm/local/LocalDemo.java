@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.MetricOptions;
@@ -89,6 +91,8 @@ public final class LocalDemo implements Callable<Integer> {
     private final AtomicLong produced = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong invocations = new AtomicLong();
+    /** Set by the shutdown hook (Ctrl-C): the loop below then sees the cluster go away and ends quietly. */
+    private volatile boolean stopping;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LocalDemo()).execute(args));
@@ -115,7 +119,10 @@ public final class LocalDemo implements Callable<Integer> {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         FunctionHost functions = FunctionHost.start(0);
         JobClient[] job = new JobClient[1];
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(job[0], functions, kafka, flinkTmp)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            stopAll(job[0], functions, kafka, flinkTmp);
+        }));
 
         EventSourceMapping mapping = loadMapping(kafka.bootstrapServers(), spec == null ? null : spec.name());
         functions.recording(false);
@@ -176,8 +183,17 @@ public final class LocalDemo implements Callable<Integer> {
                 System.out.printf("%ntimed out: delivered %d of %d records%n", delivered.get(), records);
                 return 1;
             }
-            if (job[0].getJobStatus().get().isGloballyTerminalState()) {
-                System.out.printf("%nthe job stopped: %s%n", job[0].getJobStatus().get());
+            JobStatus status;
+            try {
+                status = job[0].getJobStatus().get();
+            } catch (IllegalStateException | ExecutionException e) {
+                if (stopping) {
+                    return 0; // Ctrl-C: the hook is stopping the cluster under us, as asked
+                }
+                throw e;
+            }
+            if (status.isGloballyTerminalState()) {
+                System.out.printf("%nthe job stopped: %s%n", status);
                 return 1;
             }
         }
