@@ -13,6 +13,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
@@ -23,9 +27,10 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 /**
  * A local HTTP endpoint that records the last request exactly as it arrived on the wire and answers as told (by
  * default 200 with {@code {}}), with the test credentials set for the SDK's chain, and a SigV4 re-signer to check what
- * arrived: for the tests of what the invokers send.
+ * arrived: for the tests of what the invokers send. A JUnit extension ({@code @RegisterExtension static}): it starts
+ * before the class's tests, forgets the last request after each, and stops after all.
  */
-final class RecordingLambdaEndpoint implements AutoCloseable {
+final class RecordingLambdaEndpoint implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     static final String ACCESS_KEY = "AKIDEXAMPLE";
     static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
@@ -39,7 +44,7 @@ final class RecordingLambdaEndpoint implements AutoCloseable {
         void send(HttpExchange exchange) throws IOException;
     }
 
-    private final HttpServer server;
+    private HttpServer server;
     private final AtomicReference<Received> received = new AtomicReference<>();
     private final AtomicReference<Answer> answer = new AtomicReference<>(exchange -> {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
@@ -47,7 +52,8 @@ final class RecordingLambdaEndpoint implements AutoCloseable {
         exchange.getResponseBody().write(body);
     });
 
-    RecordingLambdaEndpoint() throws IOException {
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
         System.setProperty("aws.accessKeyId", ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", SECRET_KEY);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -74,7 +80,12 @@ final class RecordingLambdaEndpoint implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterEach(ExtensionContext context) {
+        received.set(null);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
         server.stop(0);
     }
 

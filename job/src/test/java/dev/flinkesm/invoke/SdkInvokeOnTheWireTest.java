@@ -6,16 +6,14 @@ import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.delivery.Invoker;
 import dev.flinkesm.invoke.RecordingLambdaEndpoint.Received;
-import java.io.IOException;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
@@ -31,17 +29,8 @@ import software.amazon.awssdk.services.lambda.model.InvocationType;
 class SdkInvokeOnTheWireTest {
     private static final String FUNCTION = "arn:aws:lambda:eu-west-3:123456789012:function:orders:live";
 
-    private static RecordingLambdaEndpoint endpoint;
-
-    @BeforeAll
-    static void start() throws IOException {
-        endpoint = new RecordingLambdaEndpoint();
-    }
-
-    @AfterAll
-    static void stop() {
-        endpoint.close();
-    }
+    @RegisterExtension
+    static final RecordingLambdaEndpoint endpoint = new RecordingLambdaEndpoint();
 
     /** Larger than any buffer on the way (HTTP client chunks, the signer's digest buffer), not a multiple of them. */
     private static byte[] event(int size) {

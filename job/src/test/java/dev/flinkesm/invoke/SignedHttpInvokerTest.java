@@ -8,17 +8,14 @@ import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.delivery.Invoker;
 import dev.flinkesm.invoke.RecordingLambdaEndpoint.Received;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The signed-HTTP invoker against a local endpoint that records what arrived on the wire: the request verifies under
@@ -29,22 +26,8 @@ class SignedHttpInvokerTest {
             .getBytes(StandardCharsets.UTF_8);
     private static final String FUNCTION = "arn:aws:lambda:eu-west-3:123456789012:function:orders:live";
 
-    private static RecordingLambdaEndpoint endpoint;
-
-    @BeforeAll
-    static void start() throws IOException {
-        endpoint = new RecordingLambdaEndpoint();
-    }
-
-    @AfterAll
-    static void stop() {
-        endpoint.close();
-    }
-
-    @AfterEach
-    void clear() {
-        endpoint.takeReceived();
-    }
+    @RegisterExtension
+    static final RecordingLambdaEndpoint endpoint = new RecordingLambdaEndpoint();
 
     private static Invoker invoker(String endpoint, Duration timeout) {
         AwsClients aws = AwsClients.standard().withEndpoint(AwsService.LAMBDA, endpoint);
