@@ -1,11 +1,11 @@
 package dev.flinkesm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flinkesm.EsmPipeline;
-import dev.flinkesm.JobOptions;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.payload.EventSourceKind;
 import dev.flinkesm.payload.KafkaEventEncoder;
+import dev.flinkesm.pipeline.EsmPipeline;
+import dev.flinkesm.pipeline.JobOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;

@@ -2,12 +2,12 @@ package dev.flinkesm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flinkesm.EsmPipeline;
-import dev.flinkesm.JobOptions;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.local.FlinkRest;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
+import dev.flinkesm.pipeline.EsmPipeline;
+import dev.flinkesm.pipeline.JobOptions;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,8 +1,8 @@
 package dev.flinkesm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flinkesm.JobOptions;
 import dev.flinkesm.invoke.InvokerKind;
+import dev.flinkesm.pipeline.JobOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

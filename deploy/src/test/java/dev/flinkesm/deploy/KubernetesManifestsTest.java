@@ -3,11 +3,11 @@ package dev.flinkesm.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flinkesm.EsmJob;
-import dev.flinkesm.JobArguments;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.config.SourceAccessConfiguration;
+import dev.flinkesm.job.EsmJob;
+import dev.flinkesm.job.JobArguments;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

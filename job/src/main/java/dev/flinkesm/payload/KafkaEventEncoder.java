@@ -48,7 +48,11 @@ import static dev.flinkesm.payload.JsonBytes.quoted;
  * <h2>Nulls: decisions and evidence</h2>
  *
  * <ul>
- *   <li><b>Keyless record</b>: no {@code key} field (MISSION.md).
+ *   <li><b>Keyless record</b>: no {@code key} field. The example events of AWS's Lambda developer guide
+ *       (docs.aws.amazon.com/lambda/latest/dg/with-kafka.html and with-msk.html, "Example event") have shown a
+ *       record without one beside keyed ones, and aws-powertools/powertools-lambda-python PR #6523 made {@code key}
+ *       optional in its Kafka model after keyless records from a Kafka trigger failed its validation. README.md,
+ *       "What the function receives", says so to users.
  *   <li><b>Tombstone (null value)</b>: no {@code value} field. AWS's docs show no tombstone example. The evidence is
  *       aws-powertools/powertools-lambda-typescript: issue #4988 first assumed {@code "value":null} and was fixed for
  *       it (PR #4991), then the same reporter, consuming real MSK tombstones, filed follow-up #5016 ("message value =

@@ -1,6 +1,6 @@
 package dev.flinkesm.source;
 
-import dev.flinkesm.JobOptions;
+import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.security.SecurityProperties;
@@ -26,20 +26,25 @@ public final class KafkaClientProperties {
 
     private KafkaClientProperties() {}
 
-    /** Settings common to all of the mapping's Kafka clients, including {@code bootstrap.servers}. */
-    public static Properties common(EventSourceMapping mapping, String bootstrapServers, JobOptions options) {
+    /**
+     * Settings common to all of the mapping's Kafka clients, including {@code bootstrap.servers}.
+     *
+     * @param extra the user's extra properties ({@code --kafka-property}); those delivery relies on are ignored
+     * @param aws the job's AWS clients, for the Secrets Manager endpoint the security settings resolve secrets at
+     */
+    public static Properties common(
+            EventSourceMapping mapping, String bootstrapServers, Map<String, String> extra, AwsClients aws) {
         Properties properties = new Properties();
-        options.kafkaProperties.forEach((k, v) -> {
+        extra.forEach((k, v) -> {
             if (RESERVED.contains(k)) {
                 LOG.warn("Kafka property {} is set by the mapping and delivery; the value given is ignored.", k);
             } else {
                 properties.setProperty(k, v);
             }
         });
-        String secretsManager = options.aws().endpointOverride(AwsService.SECRETS_MANAGER)
-                .map(Object::toString).orElse(null);
-        security(mapping, options.kafkaProperties, secretsManager).forEach((k, v) -> {
-            if (options.kafkaProperties.containsKey(k)) {
+        String secretsManager = aws.endpointOverride(AwsService.SECRETS_MANAGER).map(Object::toString).orElse(null);
+        security(mapping, extra, secretsManager).forEach((k, v) -> {
+            if (extra.containsKey(k)) {
                 throw new IllegalArgumentException("ESM_CONFIG_NOT_VALID: --kafka-property " + k + " conflicts with"
                         + " the mapping's SourceAccessConfigurations, which set it; remove the property");
             }

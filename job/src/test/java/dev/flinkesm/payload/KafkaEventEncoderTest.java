@@ -95,8 +95,9 @@ class KafkaEventEncoderTest {
 
     // -------------------------------------------------------------------------------------------------- golden
 
+    /** The event README.md shows under "What the function receives": AWS's example record, with a key. */
     @Test
-    void theMissionExampleRecordEncodesToExactlyTheMissionEvent() {
+    void theDocumentedExampleRecordEncodesToExactlyTheDocumentedEvent() {
         ConsumerRecord<byte[], byte[]> r = record("mytopic", 0, 15, 1545084650987L, TimestampType.CREATE_TIME,
                 utf8("key"), utf8("Hello, this is a test."), new RecordHeader("headerKey", utf8("headerValue")));
 

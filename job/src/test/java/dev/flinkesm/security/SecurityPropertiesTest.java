@@ -3,7 +3,8 @@ package dev.flinkesm.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flinkesm.JobOptions;
+import dev.flinkesm.aws.AwsClients;
+import dev.flinkesm.aws.AwsService;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.source.KafkaClientProperties;
@@ -54,19 +55,17 @@ class SecurityPropertiesTest {
 
     @Test
     void basicAuthWithoutTlsIsRefused() {
-        JobOptions options = new JobOptions();
-        options.kafkaProperties.put("security.protocol", "SASL_PLAINTEXT");
+        Map<String, String> extra = Map.of("security.protocol", "SASL_PLAINTEXT");
         assertThatThrownBy(() -> KafkaClientProperties.common(
-                selfManaged("[" + entry("BASIC_AUTH", ARN) + "]"), "b:9096", options))
+                selfManaged("[" + entry("BASIC_AUTH", ARN) + "]"), "b:9096", extra, AwsClients.standard()))
                 .hasMessageStartingWith("ESM_CONFIG_NOT_VALID: --kafka-property security.protocol conflicts");
     }
 
     @Test
     void disablingHostnameVerificationIsRefused() {
-        JobOptions options = new JobOptions();
-        options.kafkaProperties.put("ssl.endpoint.identification.algorithm", "");
+        Map<String, String> extra = Map.of("ssl.endpoint.identification.algorithm", "");
         assertThatThrownBy(() -> KafkaClientProperties.common(
-                selfManaged("[" + entry("SASL_SCRAM_512_AUTH", ARN) + "]"), "b:9096", options))
+                selfManaged("[" + entry("SASL_SCRAM_512_AUTH", ARN) + "]"), "b:9096", extra, AwsClients.standard()))
                 .hasMessageContaining("ssl.endpoint.identification.algorithm conflicts");
     }
 
@@ -120,9 +119,8 @@ class SecurityPropertiesTest {
 
     @Test
     void mskUnauthenticatedAccessWhenTheUserChoosesTheProtocol() {
-        JobOptions options = new JobOptions();
-        options.kafkaProperties.put("security.protocol", "SSL");
-        Properties p = KafkaClientProperties.common(msk(null), "b-1:9094", options);
+        Properties p = KafkaClientProperties.common(
+                msk(null), "b-1:9094", Map.of("security.protocol", "SSL"), AwsClients.standard());
         assertThat(p.getProperty("security.protocol")).isEqualTo("SSL");
         assertThat(p).doesNotContainKey("sasl.mechanism");
     }
@@ -136,10 +134,10 @@ class SecurityPropertiesTest {
     @Test
     void anExplicitSecretsManagerEndpointReachesTheSecretProviderAsAParameter() {
         Properties p = KafkaClientProperties.common(selfManaged("[" + entry("BASIC_AUTH", ARN) + "]"), "b:9096",
-                new JobOptions().endpoint("secretsmanager", "http://127.0.0.1:4566"));
+                Map.of(), AwsClients.standard().withEndpoint(AwsService.SECRETS_MANAGER, "http://127.0.0.1:4566"));
         assertThat(p).containsEntry("config.providers.esm.param." + EsmSecretsConfigProvider.SECRETS_MANAGER_ENDPOINT,
                 "http://127.0.0.1:4566");
         assertThat(KafkaClientProperties.common(selfManaged("[" + entry("BASIC_AUTH", ARN) + "]"), "b:9096",
-                new JobOptions()).stringPropertyNames()).noneMatch(k -> k.endsWith("secretsmanager-endpoint"));
+                Map.of(), AwsClients.standard()).stringPropertyNames()).noneMatch(k -> k.endsWith("secretsmanager-endpoint"));
     }
 }

@@ -2,13 +2,13 @@ package dev.flinkesm.local.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flinkesm.JobOptions;
 import dev.flinkesm.batch.BatchLimits;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.local.FlinkRest;
 import dev.flinkesm.local.lambda.FunctionHost;
 import dev.flinkesm.local.lambda.Invocation;
 import dev.flinkesm.local.lambda.functions.RecordingFunction;
+import dev.flinkesm.pipeline.JobOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package dev.flinkesm.local.it;
 
-import dev.flinkesm.EsmPipeline;
-import dev.flinkesm.JobOptions;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.local.kafka.EmbeddedKafka;
 import dev.flinkesm.local.lambda.FunctionHost;
 import dev.flinkesm.delivery.DeliveryReport;
+import dev.flinkesm.pipeline.EsmPipeline;
+import dev.flinkesm.pipeline.JobOptions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

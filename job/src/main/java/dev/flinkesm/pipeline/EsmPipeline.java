@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.pipeline;
 
 import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.batch.BatchLimits;
@@ -59,8 +59,9 @@ public final class EsmPipeline {
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             env.enableCheckpointing(options.checkpointInterval.toMillis());
         }
-        Properties kafka = KafkaClientProperties.common(mapping, mapping.bootstrapServers().orElse(""), options);
         AwsClients aws = options.aws();
+        Properties kafka = KafkaClientProperties.common(
+                mapping, mapping.bootstrapServers().orElse(""), options.kafkaProperties, aws);
         String bootstrapServers = mapping.bootstrapServers().orElseGet(() -> MskBootstrapServers.lookup(
                 mapping.eventSourceArn().orElseThrow(), kafka, aws));
         kafka.setProperty("bootstrap.servers", bootstrapServers);

@@ -1,9 +1,10 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flinkesm.aws.AwsService;
+import dev.flinkesm.pipeline.JobOptions;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import dev.flinkesm.aws.AwsService;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import dev.flinkesm.filter.FilterQuota;
 import picocli.CommandLine;

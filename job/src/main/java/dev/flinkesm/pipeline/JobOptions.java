@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.pipeline;
 
 import dev.flinkesm.aws.AwsClients;
 import dev.flinkesm.aws.AwsService;

@@ -1,9 +1,10 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.config.MappingValidationException;
 import dev.flinkesm.filter.FilterQuota;
+import dev.flinkesm.pipeline.JobOptions;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;

@@ -1,8 +1,9 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flinkesm.filter.FilterQuota;
+import dev.flinkesm.pipeline.JobOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime;
 import java.io.IOException;
@@ -26,12 +26,12 @@ import java.util.TreeMap;
  *
  * The arguments then go through the same parser as any command line, so an unknown name is refused the same way.
  */
-public final class ManagedFlinkProperties {
+final class ManagedFlinkProperties {
     /** Where the service puts the application's properties (KinesisAnalyticsRuntime's own default). */
-    public static final String SERVICE_FILE = "/etc/flink/application_properties.json";
+    static final String SERVICE_FILE = "/etc/flink/application_properties.json";
 
-    public static final String GROUP = "EsmMapping";
-    public static final String MAPPING = "mapping";
+    static final String GROUP = "EsmMapping";
+    static final String MAPPING = "mapping";
 
     private ManagedFlinkProperties() {}
 
@@ -39,7 +39,7 @@ public final class ManagedFlinkProperties {
      * {@code args} as given, or, when there are none and the service's properties file exists, the arguments its
      * {@value #GROUP} group stands for.
      */
-    public static String[] argsOr(String[] args) {
+    static String[] argsOr(String[] args) {
         if (args.length > 0 || !Files.exists(Path.of(SERVICE_FILE))) {
             return args;
         }
@@ -47,7 +47,7 @@ public final class ManagedFlinkProperties {
     }
 
     /** The arguments of a properties file in the service's shape. */
-    public static String[] fromFile(Path file) {
+    static String[] fromFile(Path file) {
         try {
             return fromGroups(KinesisAnalyticsRuntime.getApplicationProperties(file.toString()));
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

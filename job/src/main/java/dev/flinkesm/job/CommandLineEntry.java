@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import dev.flinkesm.aws.HttpClientKind;
 import dev.flinkesm.config.EventSourceMapping;
@@ -6,6 +6,7 @@ import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.ReasonCode;
 import dev.flinkesm.invoke.FunctionCheck;
 import dev.flinkesm.invoke.LambdaClientFactory;
+import dev.flinkesm.pipeline.JobOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,12 @@
-package dev.flinkesm;
+package dev.flinkesm.job;
 
 import dev.flinkesm.aws.HttpClientKind;
 import dev.flinkesm.invoke.InvokerKind;
 import dev.flinkesm.config.EventSourceMapping;
 import dev.flinkesm.config.MappingParser;
 import dev.flinkesm.filter.FilterQuota;
+import dev.flinkesm.pipeline.EsmPipeline;
+import dev.flinkesm.pipeline.JobOptions;
 import dev.flinkesm.source.RestoreOffsets;
 import java.nio.file.Path;
 import java.time.Duration;

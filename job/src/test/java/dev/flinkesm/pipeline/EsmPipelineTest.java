@@ -1,4 +1,4 @@
-package dev.flinkesm;
+package dev.flinkesm.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,2 +1,0 @@
-/** flink-lambda-esm: Lambda's Kafka event source mapping as a Flink job. */
-package dev.flinkesm;
