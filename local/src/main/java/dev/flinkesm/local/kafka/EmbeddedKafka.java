@@ -2,7 +2,6 @@ package dev.flinkesm.local.kafka;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -15,14 +14,10 @@ import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +44,8 @@ import java.util.stream.Stream;
  *   <li>{@link #close()} stops it and deletes the data dir if this class created it. A shutdown hook does the same
  *       when the JVM exits first (Ctrl-C), so no temp data is left behind.
  * </ul>
+ *
+ * <p>The node's properties and the storage format are {@link BrokerConfig}'s; this class runs the node.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -56,7 +53,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final String HOST = "127.0.0.1";
 
-    private final Options options;
     private final int port;
     private final int controllerPort;
     private final Path dataDir;
@@ -111,7 +107,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private EmbeddedKafka(Options options) throws IOException {
-        this.options = options;
         this.port = options.port() == 0 ? freePort() : options.port();
         int requestedControllerPort = options.controllerPort() == 0 ? freePort() : options.controllerPort();
         while (requestedControllerPort == port) {
@@ -123,7 +118,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 ? Files.createTempDirectory("embedded-kafka-")
                 : Files.createDirectories(options.dataDir());
         this.clusterId = options.clusterId() == null ? Uuid.randomUuid().toString() : options.clusterId();
-        this.brokerProperties = brokerProperties();
+        this.brokerProperties = BrokerConfig.properties(HOST, port, controllerPort, dataDir,
+                options.brokerProperties());
         this.shutdownHook = new Thread(this::closeQuietly, "embedded-kafka-shutdown-" + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -142,7 +138,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("Could not prepare the Kafka data dir", e);
         }
         try {
-            kafka.format();
+            BrokerConfig.format(kafka.brokerProperties, kafka.dataDir, kafka.clusterId);
             kafka.startServer();
             return kafka;
         } catch (RuntimeException | Error e) {
@@ -263,71 +259,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             close();
         } catch (RuntimeException e) {
             LOG.warn("Could not close the Kafka broker on {} cleanly", bootstrapServers(), e);
-        }
-    }
-
-    private Properties brokerProperties() {
-        Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("log.dirs", dataDir.toAbsolutePath().toString());
-        // One node: every internal topic has a single replica.
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "4");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("share.coordinator.state.topic.num.partitions", "1");
-        p.put("num.partitions", "1");
-        // Tests and demos want consumers to get partitions at once, not after 3 s.
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
-        p.put("log.index.size.max.bytes", String.valueOf(1024 * 1024));
-        p.put("num.network.threads", "2");
-        p.put("num.io.threads", "4");
-        p.put("num.recovery.threads.per.data.dir", "1");
-        p.putAll(options.brokerProperties());
-        return p;
-    }
-
-    private void format() {
-        Path config = dataDir.resolveSibling(dataDir.getFileName() + ".format.properties");
-        try {
-            try (OutputStream out = Files.newOutputStream(config)) {
-                brokerProperties.store(out, "written by EmbeddedKafka for storage format");
-            }
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            int exitCode;
-            try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                exitCode = StorageTool.execute(
-                        new String[] {
-                            "format",
-                            "--config", config.toString(),
-                            "--cluster-id", clusterId,
-                            "--ignore-formatted"
-                        },
-                        printStream);
-            }
-            if (exitCode != 0) {
-                throw new IllegalStateException(
-                        "Kafka storage format failed (" + exitCode + "): " + output.toString(StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not format " + dataDir, e);
-        } finally {
-            try {
-                Files.deleteIfExists(config);
-            } catch (IOException ignored) {
-                // a leftover properties file in the temp dir is harmless
-            }
         }
     }
 

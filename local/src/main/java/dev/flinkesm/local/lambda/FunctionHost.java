@@ -1,57 +1,34 @@
 package dev.flinkesm.local.lambda;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flinkesm.local.lambda.runtime.FunctionSpec;
+import dev.flinkesm.local.lambda.runtime.ProcessFunction;
+import dev.flinkesm.local.lambda.runtime.RuntimeClients;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import dev.flinkesm.local.lambda.runtime.FunctionSpec;
-import dev.flinkesm.local.lambda.runtime.ProcessFunction;
-import dev.flinkesm.local.lambda.runtime.RuntimeClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Serves the Lambda Invoke API ({@code POST /2015-03-31/functions/{name}/invocations}) on a local port. Point the
@@ -75,6 +52,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop; when all are busy the host answers 429 like a function at its concurrency limit. Process functions answer
  * 429 beyond their own concurrency. Every answered request is
  * recorded (see {@link #invocations(String)}); faults are injected per function with {@link #faults(String)}.
+ *
+ * <p>This class owns the server's lifecycle (threads, port, down and up again); requests are routed by
+ * {@link InvokeApiHandler}, and functions, faults and recorded requests are kept in a {@link FunctionRegistry}.
  */
 public final class FunctionHost implements AutoCloseable {
 
@@ -87,14 +67,9 @@ public final class FunctionHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FunctionHost.class);
     private static final String LOOPBACK = "127.0.0.1";
-    /** Accept a bit more than the limit so the 413 is ours, with Lambda's error body, not Netty's. */
-    private static final int AGGREGATOR_LIMIT = MAX_REQUEST_BYTES + 1024 * 1024;
-    private static final ObjectMapper JSON = LambdaResponses.JSON;
     private static final AtomicInteger HOST_IDS = new AtomicInteger();
 
-    private final Map<String, HostedFunction> functions = new ConcurrentHashMap<>();
-    private final Map<String, Faults> faults = new ConcurrentHashMap<>();
-    private final Map<String, Queue<Invocation>> invocations = new ConcurrentHashMap<>();
+    private final FunctionRegistry registry = new FunctionRegistry();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
     /** The Runtime API endpoints of process functions: apart from ioGroup, whose threads bind them. */
@@ -103,9 +78,6 @@ public final class FunctionHost implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor timeouts;
     private final ServerBootstrap bootstrap;
-    private volatile boolean recording = true;
-    /** Called for every answered request, recording on or off (e.g. to append deliveries to a file). */
-    private volatile java.util.function.Consumer<Invocation> listener;
     private volatile int port;
     private Channel serverChannel;
     private boolean closed;
@@ -133,8 +105,8 @@ public final class FunctionHost implements AutoCloseable {
                         connections.add(channel);
                         channel.pipeline()
                                 .addLast(new HttpServerCodec())
-                                .addLast(new LambdaSizedAggregator())
-                                .addLast(new InvokeHandler());
+                                .addLast(new InvokeApiHandler.LambdaSizedAggregator(registry))
+                                .addLast(new InvokeApiHandler(registry));
                     }
                 });
     }
@@ -181,7 +153,7 @@ public final class FunctionHost implements AutoCloseable {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        replace(new InProcessFunction(functionName, handler, timeout, workers, timeouts));
+        registry.replace(new InProcessFunction(functionName, handler, timeout, workers, timeouts));
     }
 
     /**
@@ -189,52 +161,48 @@ public final class FunctionHost implements AutoCloseable {
      * the runtime interface client {@code clients} provides; they are stopped when it is replaced or the host closes.
      */
     public void register(FunctionSpec spec, RuntimeClients clients) {
-        replace(new ProcessFunction(spec, clients, runtimeApiGroup, timeouts));
-    }
-
-    private void replace(HostedFunction function) {
-        HostedFunction previous = functions.put(function.name(), function);
-        if (previous != null) {
-            previous.close();
-        }
+        registry.replace(new HostedProcessFunction(
+                new ProcessFunction(spec, clients, REGION, runtimeApiGroup, timeouts)));
     }
 
     /** The registered function of this name, or null. */
     public HostedFunction function(String functionName) {
-        return functions.get(functionName);
+        return registry.function(functionName);
+    }
+
+    /**
+     * The process-backed function of this name ({@link #register(FunctionSpec, RuntimeClients)}), or null when there
+     * is none or the function runs in this JVM.
+     */
+    public ProcessFunction processFunction(String functionName) {
+        return registry.function(functionName) instanceof HostedProcessFunction hosted ? hosted.process() : null;
     }
 
     /** The faults for this function (created on first use, also for names not registered yet). */
     public Faults faults(String functionName) {
-        return faults.computeIfAbsent(functionName, name -> new Faults());
+        return registry.faults(functionName);
     }
 
     /** Every answered request for this function, in arrival order (a thread-safe snapshot). */
     public List<Invocation> invocations(String functionName) {
-        Queue<Invocation> recorded = invocations.get(functionName);
-        if (recorded == null) {
-            return List.of();
-        }
-        List<Invocation> snapshot = new ArrayList<>(recorded);
-        snapshot.sort(Comparator.comparingLong(Invocation::arrivalNanos));
-        return List.copyOf(snapshot);
+        return registry.invocations(functionName);
     }
 
     public void clearInvocations() {
-        invocations.clear();
+        registry.clearInvocations();
     }
 
     /** Recording is on by default; turn it off for benchmarks so request bodies are not kept. */
     public void recording(boolean enabled) {
-        this.recording = enabled;
+        registry.recording(enabled);
     }
 
     /**
      * Calls {@code listener} for every answered request, before the response is sent, whether or not recording is
      * on; null removes it. The listener runs on the answering thread: keep it short.
      */
-    public void onAnswered(java.util.function.Consumer<Invocation> listener) {
-        this.listener = listener;
+    public void onAnswered(Consumer<Invocation> listener) {
+        registry.onAnswered(listener);
     }
 
     /** Closes the listening socket and every open connection: clients now get "connection refused". */
@@ -265,7 +233,7 @@ public final class FunctionHost implements AutoCloseable {
         }
         closed = true;
         goDown();
-        functions.values().forEach(HostedFunction::close);
+        registry.closeAll();
         workers.shutdownNow();
         timeouts.shutdownNow();
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -281,111 +249,5 @@ public final class FunctionHost implements AutoCloseable {
             throw new IllegalStateException("Interrupted while binding port " + requestedPort, e);
         }
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-    }
-
-    // ---- request handling ----
-
-    private final class InvokeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            long arrivalNanos = System.nanoTime();
-            Instant arrivedAt = Instant.now();
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            if (HttpMethod.GET.equals(request.method())) {
-                getFunctionConfiguration(ctx, keepAlive, request);
-                return;
-            }
-            InvokeRoute route = InvokeRoute.of(request);
-            if (route == null) {
-                ObjectNode body = JSON.createObjectNode().put("message", "Unknown operation "
-                        + request.method() + " " + new QueryStringDecoder(request.uri()).path());
-                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "UnknownOperationException", body);
-                return;
-            }
-            byte[] body = ByteBufUtil.getBytes(request.content());
-            InvokeAttempt attempt = new InvokeAttempt(ctx, keepAlive, route,
-                    request.headers().get("X-Amz-Invocation-Type", "RequestResponse"),
-                    request.headers().get("X-Amz-Client-Context"), body, arrivalNanos, arrivedAt,
-                    faults(route.name()), FunctionHost.this::record);
-            attempt.run(functions.get(route.name()));
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("Function host connection failed", cause);
-            ctx.close();
-        }
-    }
-
-    /**
-     * {@code GET /2015-03-31/functions/{name}/configuration} (GetFunctionConfiguration): enough of Lambda's answer for
-     * callers that check a function's timeout.
-     */
-    private void getFunctionConfiguration(ChannelHandlerContext ctx, boolean keepAlive, HttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
-        String name = InvokeRoute.configurationTarget(path);
-        HostedFunction function = name == null ? null : functions.get(name);
-        if (function == null) {
-            respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "ResourceNotFoundException",
-                    JSON.createObjectNode().put("Type", "User").put("message", "Function not found: " + path));
-            return;
-        }
-        ObjectNode body = JSON.createObjectNode()
-                .put("FunctionName", function.name())
-                .put("FunctionArn", functionArn(function.name()))
-                .put("Runtime", function.runtime())
-                .put("Timeout", (int) Math.max(1, function.timeout().toSeconds()))
-                .put("Version", "$LATEST")
-                .put("State", "Active");
-        respond(ctx, keepAlive, HttpResponseStatus.OK, null, body);
-    }
-
-    /** Answers an over-limit body with Lambda's 413 instead of Netty's empty one. */
-    private final class LambdaSizedAggregator extends HttpObjectAggregator {
-
-        LambdaSizedAggregator() {
-            super(AGGREGATOR_LIMIT);
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            if (oversized instanceof HttpRequest request) {
-                InvokeRoute route = InvokeRoute.of(request);
-                if (route != null) {
-                    record(route, System.nanoTime(), Instant.now(), new byte[0], 413, null);
-                }
-            }
-            FullHttpResponse response = LambdaResponses.json(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "RequestEntityTooLargeException", LambdaResponses.tooLargeBody());
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    private void record(InvokeRoute route, long arrivalNanos, Instant arrivedAt, byte[] body, int status,
-            String error) {
-        java.util.function.Consumer<Invocation> l = listener;
-        if (!recording && l == null) {
-            return;
-        }
-        Invocation invocation =
-                new Invocation(route.name(), route.qualifier(), arrivalNanos, arrivedAt, body, status, error);
-        if (recording) {
-            invocations.computeIfAbsent(route.name(), name -> new ConcurrentLinkedQueue<>()).add(invocation);
-        }
-        if (l != null) {
-            try {
-                l.accept(invocation);
-            } catch (RuntimeException e) {
-                LOG.warn("Invocation listener failed", e);
-            }
-        }
-    }
-
-    private static void respond(
-            ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String errorType,
-            ObjectNode body) {
-        LambdaResponses.send(ctx, keepAlive, LambdaResponses.json(status, errorType, body));
     }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * A function the {@link FunctionHost} serves: Java handlers in this JVM ({@link InProcessFunction}) or runtime
- * processes speaking the Lambda Runtime API ({@link dev.flinkesm.local.lambda.runtime.ProcessFunction}).
+ * processes speaking the Lambda Runtime API ({@link HostedProcessFunction}).
  *
  * <p>Invariant: {@link #invoke} ends every {@link Invoke} it is given with exactly one of its outcomes (a later
  * one is ignored), and never blocks the caller (an I/O thread) on the handler.

@@ -62,7 +62,7 @@ final class InProcessFunction implements HostedFunction {
     private void run(Invoke invoke) {
         long deadline = System.nanoTime() + timeout.toNanos();
         ScheduledFuture<?> timer = timers.schedule(
-                () -> invoke.failed(LambdaResponses.timedOut(invoke.requestId(), timeout)),
+                () -> invoke.timedOut(timeout),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             invoke.succeeded(execute(invoke, deadline));

@@ -1,28 +1,22 @@
 package dev.flinkesm.local.lambda;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flinkesm.local.lambda.runtime.RuntimeInvocation;
+
+import java.time.Duration;
 
 /**
  * One invocation handed to a {@link HostedFunction}, and how it is answered. The first outcome wins; later ones
- * are ignored (a response after a timeout, a crash after a response).
+ * are ignored (a response after a timeout, a crash after a response). It is also the {@link RuntimeInvocation} a
+ * process-backed function is given.
  */
-public interface Invoke {
-
-    String requestId();
-
-    /** The request body, as the caller sent it. */
-    byte[] payload();
-
-    /** The function ARN as invoked, with the qualifier when the caller gave one. */
-    String invokedArn();
-
-    /** The base64 client context the caller sent ({@code X-Amz-Client-Context}), or null. */
-    String clientContext();
+public interface Invoke extends RuntimeInvocation {
 
     /** The faults injected for this function. */
     Faults faults();
 
     /** 200 with the handler's result. */
+    @Override
     void succeeded(byte[] result);
 
     /**
@@ -31,10 +25,18 @@ public interface Invoke {
      */
     void failed(byte[] errorJson);
 
+    @Override
     default void failed(ObjectNode error) {
         failed(LambdaResponses.toJson(error));
     }
 
+    /** 200 + {@code X-Amz-Function-Error: Unhandled} with Lambda's timeout error. */
+    @Override
+    default void timedOut(Duration timeout) {
+        failed(LambdaResponses.timedOut(requestId(), timeout));
+    }
+
     /** 429 {@code TooManyRequestsException} with this {@code Reason}. */
+    @Override
     void throttled(String reason);
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bodies and HTTP responses Lambda sends, in one place, so the in-process and the process-backed functions
- * answer the Invoke API with the same words.
+ * The bodies and HTTP responses the Invoke API sends, in one place, so the in-process and the process-backed
+ * functions answer with the same words (a process-backed function reaches them through {@link Invoke}'s callbacks).
  */
 public final class LambdaResponses {
 
@@ -36,13 +36,6 @@ public final class LambdaResponses {
                 .put("errorMessage", String.format(
                         "RequestId: %s Error: Task timed out after %.2f seconds", requestId,
                         timeout.toMillis() / 1000.0));
-    }
-
-    /** Lambda's answer when the runtime process ends while it holds an invocation. */
-    public static ObjectNode exitError(String requestId, String exitStatus) {
-        return JSON.createObjectNode()
-                .put("errorType", "Runtime.ExitError")
-                .put("errorMessage", "RequestId: " + requestId + " Error: Runtime exited with error: " + exitStatus);
     }
 
     /** Lambda's unhandled-error body: errorMessage, errorType, stackTrace, and the cause chain. */

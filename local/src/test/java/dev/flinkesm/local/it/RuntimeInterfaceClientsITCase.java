@@ -101,7 +101,7 @@ class RuntimeInterfaceClientsITCase {
             producer.flushInto(produced);
         }
         harness.functions.register(spec, CLIENTS);
-        ProcessFunction function = (ProcessFunction) harness.functions.function(spec.name());
+        ProcessFunction function = harness.functions.processFunction(spec.name());
         EventSourceMapping mapping = harness.mapping(
                 EsmHarness.mappingJson(spec.name(), "TRIM_HORIZON", 10, 0, "", topic));
         JobClient job = harness.start(mapping, harness.fastOptions());

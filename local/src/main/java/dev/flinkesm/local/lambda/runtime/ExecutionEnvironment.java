@@ -3,31 +3,18 @@ package dev.flinkesm.local.lambda.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flinkesm.local.lambda.Invoke;
-import dev.flinkesm.local.lambda.LambdaResponses;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -59,9 +46,10 @@ final class ExecutionEnvironment {
     private final int id;
     private final ScheduledExecutorService timers;
     private final Consumer<ExecutionEnvironment> onDead;
+    private final FunctionLog log;
     private Channel server;
     private Process process;
-    private Invoke current;
+    private RuntimeInvocation current;
     private boolean delivered;
     private ScheduledFuture<?> timer;
     private long deliveredAtNanos;
@@ -79,6 +67,7 @@ final class ExecutionEnvironment {
         this.id = id;
         this.timers = timers;
         this.onDead = onDead;
+        this.log = new FunctionLog(spec.logFile(), spec.memoryMb());
     }
 
     /** Starts the runtime process against {@code server}, this environment's own Runtime API endpoint. */
@@ -107,7 +96,7 @@ final class ExecutionEnvironment {
     }
 
     /** Takes an invocation; the runtime gets it on its next {@code next} call (at once if it is waiting). */
-    synchronized void take(Invoke invoke) {
+    synchronized void take(RuntimeInvocation invoke) {
         if (dead || retiring || current != null) {
             throw new IllegalStateException("environment " + id + " cannot take an invocation now");
         }
@@ -136,7 +125,7 @@ final class ExecutionEnvironment {
 
     /** The runtime's result for {@code requestId}; false if that is not the invocation it holds. */
     boolean response(String requestId, byte[] body) {
-        Invoke done = finish(requestId);
+        RuntimeInvocation done = finish(requestId);
         if (done == null) {
             return false;
         }
@@ -153,7 +142,7 @@ final class ExecutionEnvironment {
 
     /** The runtime's error for {@code requestId}; false if that is not the invocation it holds. */
     boolean error(String requestId, byte[] body, String errorTypeHeader) {
-        Invoke done = finish(requestId);
+        RuntimeInvocation done = finish(requestId);
         if (done == null) {
             return false;
         }
@@ -206,7 +195,7 @@ final class ExecutionEnvironment {
     }
 
     private void exited(int exitValue) {
-        Invoke orphan;
+        RuntimeInvocation orphan;
         ObjectNode answer;
         synchronized (this) {
             dead = true;
@@ -217,7 +206,7 @@ final class ExecutionEnvironment {
                 report(orphan);
             }
             answer = orphan == null ? null : initError != null ? initError
-                    : LambdaResponses.exitError(orphan.requestId(), exitStatus(exitValue));
+                    : exitError(orphan.requestId(), exitStatus(exitValue));
         }
         LOG.info("Function {} environment {} exited with {}", spec.name(), id, exitStatus(exitValue));
         if (orphan != null) {
@@ -227,7 +216,7 @@ final class ExecutionEnvironment {
         onDead.accept(this);
     }
 
-    private void timedOut(Invoke invoke) {
+    private void timedOut(RuntimeInvocation invoke) {
         synchronized (this) {
             if (current != invoke) {
                 return; // answered in the meantime
@@ -236,12 +225,12 @@ final class ExecutionEnvironment {
             report(invoke);
         }
         LOG.info("Function {} environment {} timed out after {}; stopping it", spec.name(), id, spec.timeout());
-        invoke.failed(LambdaResponses.timedOut(invoke.requestId(), spec.timeout()));
+        invoke.timedOut(spec.timeout());
         stop();
     }
 
     private void initTooSlow() {
-        Invoke invoke;
+        RuntimeInvocation invoke;
         synchronized (this) {
             if (initialized) {
                 return;
@@ -251,7 +240,7 @@ final class ExecutionEnvironment {
         }
         LOG.info("Function {} environment {} did not initialize in time; stopping it", spec.name(), id);
         if (invoke != null) {
-            invoke.failed(LambdaResponses.timedOut(invoke.requestId(), spec.timeout()));
+            invoke.timedOut(spec.timeout());
         }
         stop();
     }
@@ -260,33 +249,21 @@ final class ExecutionEnvironment {
 
     /** Hands the held invocation to the runtime's waiting {@code next} call and starts its timer. */
     private void deliver(ChannelHandlerContext ctx, boolean keepAlive) {
-        Invoke invoke = current;
+        RuntimeInvocation invoke = current;
         delivered = true;
         long deadlineMs = System.currentTimeMillis() + spec.timeout().toMillis();
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(invoke.payload()));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .set("Lambda-Runtime-Aws-Request-Id", invoke.requestId())
-                .set("Lambda-Runtime-Deadline-Ms", Long.toString(deadlineMs))
-                .set("Lambda-Runtime-Invoked-Function-Arn", invoke.invokedArn())
-                .set("Lambda-Runtime-Trace-Id", traceId());
-        if (invoke.clientContext() != null) {
-            response.headers().set("Lambda-Runtime-Client-Context",
-                    new String(Base64.getDecoder().decode(invoke.clientContext()), StandardCharsets.UTF_8));
-        }
         timer = timers.schedule(() -> timedOut(invoke), spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
         deliveredAtNanos = System.nanoTime();
-        appendToLog("START RequestId: " + invoke.requestId() + " Version: $LATEST");
-        LambdaResponses.send(ctx, keepAlive, response);
+        log.start(invoke.requestId());
+        RuntimeApiHandler.send(ctx, keepAlive, RuntimeApiHandler.nextInvocation(invoke, deadlineMs));
     }
 
     /** Ends the held invocation if it is {@code requestId}; null otherwise (unknown, or already timed out). */
-    private synchronized Invoke finish(String requestId) {
+    private synchronized RuntimeInvocation finish(String requestId) {
         if (current == null || !delivered || !current.requestId().equals(requestId)) {
             return null;
         }
-        Invoke done = current;
+        RuntimeInvocation done = current;
         current = null;
         cancelTimer();
         report(done);
@@ -294,21 +271,8 @@ final class ExecutionEnvironment {
     }
 
     /** Lambda's END and REPORT lines for an invocation the runtime received, in the function's log. */
-    private void report(Invoke invoke) {
-        double ms = (System.nanoTime() - deliveredAtNanos) / 1e6;
-        appendToLog("END RequestId: " + invoke.requestId());
-        appendToLog(String.format("REPORT RequestId: %s\tDuration: %.2f ms\tMemory Size: %d MB", invoke.requestId(),
-                ms, spec.memoryMb()));
-    }
-
-    /** One line, appended (the runtime process appends to the same file; a short append is not interleaved). */
-    private void appendToLog(String line) {
-        try {
-            Files.writeString(spec.logFile(), line + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            LOG.debug("Could not write to {}", spec.logFile(), e);
-        }
+    private void report(RuntimeInvocation invoke) {
+        log.end(invoke.requestId(), System.nanoTime() - deliveredAtNanos);
     }
 
     private void cancelTimer() {
@@ -333,17 +297,16 @@ final class ExecutionEnvironment {
                 .put("errorMessage", new String(body, StandardCharsets.UTF_8));
     }
 
+    /** Lambda's answer when the runtime process ends while it holds an invocation. */
+    private static ObjectNode exitError(String requestId, String exitStatus) {
+        return JSON.createObjectNode()
+                .put("errorType", "Runtime.ExitError")
+                .put("errorMessage", "RequestId: " + requestId + " Error: Runtime exited with error: " + exitStatus);
+    }
+
     /** How Lambda words a runtime's exit: {@code exit status 1}, or {@code signal: killed} for a kill. */
     private static String exitStatus(int exitValue) {
         return exitValue == 137 ? "signal: killed" : "exit status " + exitValue;
-    }
-
-    /** An X-Ray trace header of the form Lambda sends (not sampled: nothing records it). */
-    private static String traceId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return String.format("Root=1-%08x-%012x%012x;Parent=%016x;Sampled=0",
-                System.currentTimeMillis() / 1000, random.nextLong(1L << 48), random.nextLong(1L << 48),
-                random.nextLong() & Long.MAX_VALUE);
     }
 
     int id() {

@@ -1,8 +1,5 @@
 package dev.flinkesm.local.lambda.runtime;
 
-import dev.flinkesm.local.lambda.FunctionHost;
-import dev.flinkesm.local.lambda.HostedFunction;
-import dev.flinkesm.local.lambda.Invoke;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -33,14 +30,18 @@ import java.util.concurrent.ScheduledExecutorService;
  * goes to a warm idle environment if there is one, else to a new one, else it is throttled (429, as Lambda at a
  * function's reserved concurrency); a dead environment leaves the pool at once; after {@link #close()} every process
  * has been told to stop and no new one starts.
+ *
+ * <p>This package knows nothing of the host that serves the Invoke API: the host hands each invocation over as a
+ * {@link RuntimeInvocation} and tells it the region to put in the function's environment.
  */
-public final class ProcessFunction implements HostedFunction {
+public final class ProcessFunction implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessFunction.class);
     private static final int RUNTIME_API_BODY_LIMIT = 8 * 1024 * 1024;
 
     private final FunctionSpec spec;
     private final RuntimeClients clients;
+    private final String region;
     private final EventLoopGroup io;
     private final ScheduledExecutorService timers;
     private final List<ExecutionEnvironment> environments = new ArrayList<>();
@@ -49,10 +50,16 @@ public final class ProcessFunction implements HostedFunction {
     private int nextId;
     private boolean closed;
 
-    public ProcessFunction(FunctionSpec spec, RuntimeClients clients, EventLoopGroup io,
+    /**
+     * @param region the {@code AWS_REGION} the function's environment gets
+     * @param io the event loops that serve each environment's Runtime API endpoint
+     * @param timers where init and invocation timeouts are scheduled
+     */
+    public ProcessFunction(FunctionSpec spec, RuntimeClients clients, String region, EventLoopGroup io,
             ScheduledExecutorService timers) {
         this.spec = spec;
         this.clients = clients;
+        this.region = region;
         this.io = io;
         this.timers = timers;
         if (!Files.exists(spec.code())) {
@@ -64,17 +71,16 @@ public final class ProcessFunction implements HostedFunction {
         this.command = clients.command(spec);
     }
 
-    @Override
     public String name() {
         return spec.name();
     }
 
-    @Override
+    /** The configured timeout: past it the caller gets Lambda's {@code Task timed out} error. */
     public Duration timeout() {
         return spec.timeout();
     }
 
-    @Override
+    /** The Lambda runtime identifier, e.g. {@code nodejs22.x}. */
     public String runtime() {
         return spec.runtime().identifier();
     }
@@ -83,8 +89,8 @@ public final class ProcessFunction implements HostedFunction {
         return spec;
     }
 
-    @Override
-    public void invoke(Invoke invoke) {
+    /** Hands {@code invoke} to a warm or new environment, or throttles it; never blocks on the runtime. */
+    public void invoke(RuntimeInvocation invoke) {
         ExecutionEnvironment environment;
         synchronized (this) {
             environment = environments.stream().filter(ExecutionEnvironment::available).findFirst().orElse(null);
@@ -118,6 +124,7 @@ public final class ProcessFunction implements HostedFunction {
         return environments.size();
     }
 
+    /** Stops every runtime process; no new one starts. */
     @Override
     public void close() {
         List<ExecutionEnvironment> all;
@@ -190,8 +197,8 @@ public final class ProcessFunction implements HostedFunction {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        env.put("AWS_REGION", FunctionHost.REGION);
-        env.put("AWS_DEFAULT_REGION", FunctionHost.REGION);
+        env.put("AWS_REGION", region);
+        env.put("AWS_DEFAULT_REGION", region);
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + spec.name());
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]" + spec.name() + "-" + id);
         if (spec.runtime() == LambdaRuntime.PYTHON) {

@@ -141,7 +141,7 @@ class RuntimeApiContractTest {
 
         ProcessFunction register(FunctionSpec spec) {
             host.register(spec, clients);
-            return (ProcessFunction) host.function(spec.name());
+            return host.processFunction(spec.name());
         }
 
         CompletableFuture<InvokeResponse> invokeAsync(String function, String payload) {
@@ -274,7 +274,7 @@ class RuntimeApiContractTest {
             ProcessFunction function;
             try (FunctionHost own = FunctionHost.start(0); LambdaAsyncClient ownClient = client(own)) {
                 own.register(spec("closing", dir).withConcurrency(2), clients);
-                function = (ProcessFunction) own.function("closing");
+                function = own.processFunction("closing");
                 CompletableFuture<InvokeResponse> a = ownClient.invoke(InvokeRequest.builder().functionName("closing")
                         .payload(SdkBytes.fromUtf8String("{\"do\":\"sleep\",\"ms\":300}")).build());
                 CompletableFuture<InvokeResponse> b = ownClient.invoke(InvokeRequest.builder().functionName("closing")
