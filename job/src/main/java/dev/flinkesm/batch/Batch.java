@@ -16,6 +16,7 @@ public final class Batch {
     private final long recordBytes;
     private final long eventBytes;
     private int attempts;
+    private int functionErrors;
 
     Batch(String topic, int partition, List<EncodedRecord> records, long recordBytes, long eventBytes) {
         this.topic = topic;
@@ -38,17 +39,18 @@ public final class Batch {
 
     /**
      * The records from {@code index} on, for a retry after the function reported the earlier ones done. The retry
-     * count carries over: it is the same work being retried.
+     * counts carry over: it is the same work being retried.
      */
     public Batch remainderFrom(int index, KafkaEventEncoder encoder) {
         Batch rest = of(new ArrayList<>(records.subList(index, records.size())), encoder);
         rest.attempts = attempts;
+        rest.functionErrors = functionErrors;
         return rest;
     }
 
     /**
      * The two halves of a failing batch ({@code BisectBatchOnFunctionError}), first half first. Each half starts a
-     * fresh retry count: as on AWS, splitting does not count towards the retry quota.
+     * fresh count of invocations and function errors: as on AWS, splitting does not count towards the retry quota.
      */
     public List<Batch> bisect(KafkaEventEncoder encoder) {
         int middle = records.size() / 2;
@@ -99,13 +101,28 @@ public final class Batch {
         return records.get(records.size() - 1).offset();
     }
 
-    /** Invocations made for this batch so far. */
+    /**
+     * Invocations made for this batch so far, whatever their outcome: Lambda's {@code approximateInvokeCount} and
+     * the backoff's exponent. Not what {@code MaximumRetryAttempts} counts: that is {@link #functionErrors()}.
+     */
     public int attempts() {
         return attempts;
     }
 
     public void recordAttempt() {
         attempts++;
+    }
+
+    /**
+     * Invocations of this batch the function ran and failed (an error, a timeout, a failed partial answer): what
+     * {@code MaximumRetryAttempts} counts. Throttles and other invocations the function never ran are not in it.
+     */
+    public int functionErrors() {
+        return functionErrors;
+    }
+
+    public void recordFunctionError() {
+        functionErrors++;
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.flinkesm.failure.Problems;
 import dev.flinkesm.failure.ReasonCode;
 import dev.flinkesm.invoke.InvokeResult;
 import dev.flinkesm.metrics.EsmMetrics;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -58,12 +60,34 @@ final class BatchSender implements AutoCloseable {
             books.changedWithoutSend(partition); // split, dropped or stalled without a send: look at it again
             return;
         }
+        if (rules.policy().recordAgeExceeded(batch.oldestTimestamp(), clock.currentTimeMillis())) {
+            // AWS: MaximumRecordAgeInSeconds is "the maximum age of a record that Lambda sends to your function".
+            // Judged by the batch's oldest record, as after a failure.
+            apply(partition, batch, null, OutcomeClassifier.tooOld(batch, rules.policy()));
+            books.changedWithoutSend(partition);
+            return;
+        }
         byte[] event = rules.encoder().event(batch.records());
         batch.recordAttempt();
         books.sendingStarted(partition);
         long startNanos = clock.nanoTime();
-        invoker.invoke(event).thenAccept(result -> taskThread.execute(() -> onInvoked(partition, batch, result,
-                startNanos)));
+        CompletableFuture<InvokeResult> answer;
+        try {
+            answer = invoker.invoke(event);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        // Every started send ends exactly once, answered or not: an invoker whose future fails (a bug, a closed
+        // client) must not leave the partition in flight and its concurrency slot taken for ever.
+        answer.whenComplete((result, error) -> taskThread.execute(() -> onInvoked(partition, batch,
+                error == null ? result : noAnswer(error), startNanos)));
+    }
+
+    /** An invocation that ended in an exception instead of an answer: retried as one that got no response. */
+    private static InvokeResult noAnswer(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return InvokeResult.requestFailure(InvokeResult.NO_RESPONSE, cause.getClass().getSimpleName(),
+                String.valueOf(cause.getMessage()));
     }
 
     private void onInvoked(PartitionState partition, Batch batch, InvokeResult result, long startNanos) {
@@ -75,6 +99,9 @@ final class BatchSender implements AutoCloseable {
 
     /** Carries out a decision for the partition's head batch. {@code result} is null if it was never invoked. */
     private void apply(PartitionState partition, Batch batch, InvokeResult result, Decision decision) {
+        if (decision.functionFailed()) {
+            batch.recordFunctionError(); // before the delivered part is cut off, so the rest carries the count
+        }
         if (decision.delivered() > 0) {
             books.delivered(partition, batch, decision.delivered());
         }
@@ -104,7 +131,9 @@ final class BatchSender implements AutoCloseable {
                 deadLetters.write(partition);
                 break;
             case DROP:
-                metrics.recordFailedInvoke(rest);
+                if (result != null) {
+                    metrics.recordFailedInvoke(rest);
+                }
                 Batch dropped = partition.head();
                 LOG.warn("kafka_topic={} kafka_partition={} kafka_offsets={}..{}: {} records dropped after {} "
                                 + "attempts ({}; {}); no on-failure destination is set",

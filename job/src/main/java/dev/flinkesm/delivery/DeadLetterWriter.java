@@ -51,6 +51,11 @@ final class DeadLetterWriter implements AutoCloseable {
             // OutcomeClassifier.tooLarge gives this condition only to a batch of one record: larger ones are split.
             return FailedBatch.payloadTooLarge(rules.encoder(), rules.functionName(), batch.records().get(0), now);
         }
+        if (result == null) {
+            // Given up before any send (records older than MaximumRecordAgeInSeconds): no response to describe.
+            return FailedBatch.afterInvokes(rules.encoder(), rules.functionName(), batch.records(),
+                    decision.condition(), batch.attempts(), null, null, null, now);
+        }
         boolean functionError = result.kind() == InvokeResult.Kind.FUNCTION_ERROR;
         return FailedBatch.afterInvokes(rules.encoder(), rules.functionName(), batch.records(),
                 decision.condition(), batch.attempts(),

@@ -18,38 +18,43 @@ import java.io.IOException;
 public final class BatchItemFailures {
     /** Everything succeeded. */
     public static final int NONE = -1;
+    /** The answer is not a valid partial batch response for this batch: the whole batch failed. */
+    public static final int INVALID = -2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private BatchItemFailures() {}
 
-    /** The index in {@code batch} of the first failed record; {@link #NONE}; or 0 when the whole batch failed. */
+    /**
+     * The index in {@code batch} of the first failed record; {@link #NONE} when all succeeded; {@link #INVALID} when
+     * the answer cannot be read against this batch, so the whole batch failed.
+     */
     public static int firstFailedIndex(byte[] response, Batch batch) {
         JsonNode root;
         try {
             root = response == null || response.length == 0 ? null : JSON.readTree(response);
         } catch (IOException e) {
-            return 0; // not JSON: the whole batch failed
+            return INVALID; // not JSON: the whole batch failed
         }
         if (root == null || root.isNull() || (root.isObject() && root.isEmpty())) {
             return NONE;
         }
         if (!root.isObject()) {
-            return 0;
+            return INVALID;
         }
         JsonNode failures = root.get("batchItemFailures");
         if (failures == null || failures.isNull() || (failures.isArray() && failures.isEmpty())) {
             return NONE;
         }
         if (!failures.isArray()) {
-            return 0;
+            return INVALID;
         }
         String partitionKey = batch.topic() + "-" + batch.partition();
         int first = Integer.MAX_VALUE;
         for (JsonNode failure : failures) {
             JsonNode id = failure.get("itemIdentifier");
             if (id == null || !id.isObject() || !partitionKey.equals(id.path("partition").asText(null))) {
-                return 0;
+                return INVALID;
             }
             JsonNode offsetNode = id.get("offset");
             long offset;
@@ -58,11 +63,11 @@ public final class BatchItemFailures {
             } else if (offsetNode != null && offsetNode.isTextual() && offsetNode.asText().matches("\\d+")) {
                 offset = Long.parseLong(offsetNode.asText());
             } else {
-                return 0;
+                return INVALID;
             }
             int index = indexOf(batch, offset);
             if (index < 0) {
-                return 0;
+                return INVALID;
             }
             first = Math.min(first, index);
         }

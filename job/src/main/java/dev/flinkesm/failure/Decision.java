@@ -30,24 +30,39 @@ public final class Decision {
     private final Action action;
     private final FailureCondition condition;
     private final String reason;
+    private final boolean functionFailed;
 
-    private Decision(int delivered, Action action, FailureCondition condition, String reason) {
+    private Decision(int delivered, Action action, FailureCondition condition, String reason, boolean functionFailed) {
         this.delivered = delivered;
         this.action = action;
         this.condition = condition;
         this.reason = reason;
+        this.functionFailed = functionFailed;
     }
 
     static Decision allDelivered(int records) {
-        return new Decision(records, Action.NONE, null, null);
+        return new Decision(records, Action.NONE, null, null, false);
     }
 
     static Decision of(int delivered, Action action, String reason) {
-        return new Decision(delivered, action, null, reason);
+        return new Decision(delivered, action, null, reason, false);
     }
 
     static Decision givenUp(int delivered, Action action, FailureCondition condition, String reason) {
-        return new Decision(delivered, action, condition, reason);
+        return new Decision(delivered, action, condition, reason, false);
+    }
+
+    /** The same decision, made because the function ran and failed: it counts toward MaximumRetryAttempts. */
+    Decision afterFunctionError() {
+        return new Decision(delivered, action, condition, reason, true);
+    }
+
+    /**
+     * True if the function ran and failed (an error, a timeout, a failed partial answer): the batch's rest carries
+     * one more function error, which {@code MaximumRetryAttempts} counts. False for throttles, 5xx, no answer.
+     */
+    public boolean functionFailed() {
+        return functionFailed;
     }
 
     public int delivered() {

@@ -36,9 +36,14 @@ public final class FailurePolicy implements Serializable {
                 mapping.onFailureDestination().isPresent());
     }
 
-    /** True once a batch invoked {@code attempts} times has used all its retries (the first attempt is no retry). */
-    public boolean retriesExhausted(int attempts) {
-        return maxRetryAttempts >= 0 && attempts - 1 >= maxRetryAttempts;
+    /**
+     * True once a batch the function failed {@code functionErrors} times has used all its retries (the first failure
+     * is no retry). Only function errors count: AWS documents {@code MaximumRetryAttempts} as "the maximum number of
+     * times Lambda retries when your function returns an error"; throttles and invocations that got no answer are
+     * retried until {@code MaximumRecordAgeInSeconds} says the records are too old.
+     */
+    public boolean retriesExhausted(int functionErrors) {
+        return maxRetryAttempts >= 0 && functionErrors - 1 >= maxRetryAttempts;
     }
 
     /** True if a record with this Kafka timestamp is older than {@code MaximumRecordAgeInSeconds} allows. */

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 
 /**
  * What each error code Lambda's Invoke API (and the AWS request layer in front of it) can answer means for a
- * mapping. The rule: retry what can heal without touching the mapping (throttles, service trouble, a function being
+ * mapping. The rule: back off and retry (uncounted: the function did not run) what can heal without touching the mapping (throttles, service trouble, a function being
  * updated or repaired, credentials refreshing, a clock re-synchronizing); stop the mapping with
  * {@code FUNCTION_CONFIG_NOT_VALID} only where the mapping itself names something that cannot be invoked, so that
  * retrying would loop forever. Codes are matched without case: the SDK's model spells some differently
@@ -18,17 +18,17 @@ final class InvokeErrorCodes {
 
     static {
         // Throttling and service-side trouble: transient by definition.
-        retry("TooManyRequestsException"); // 429: concurrency or request rate limits
-        retry("ServiceException"); // 500: Lambda's own error
-        retry("ServiceQuotaExceededException");
+        backoff("TooManyRequestsException"); // 429: concurrency or request rate limits
+        backoff("ServiceException"); // 500: Lambda's own error
+        backoff("ServiceQuotaExceededException");
         // The function is being created, updated, re-activated or restored from a snapshot: ready shortly.
-        retry("ResourceConflictException"); // 409: state Pending / update in progress
-        retry("ResourceNotReadyException"); // 502: function inactive, being re-activated
-        retry("SnapStartNotReadyException");
-        retry("SnapStartTimeoutException");
-        retry("SnapStartException");
-        retry("SnapStartRegenerationFailureException");
-        retry("EniNotReadyException");
+        backoff("ResourceConflictException"); // 409: state Pending / update in progress
+        backoff("ResourceNotReadyException"); // 502: function inactive, being re-activated
+        backoff("SnapStartNotReadyException");
+        backoff("SnapStartTimeoutException");
+        backoff("SnapStartException");
+        backoff("SnapStartRegenerationFailureException");
+        backoff("EniNotReadyException");
         // The function's own configuration (VPC, KMS, file systems, code, runtime) fails. The user repairs it on the
         // function, not on the mapping, and the mapping must then go on where it was: AWS's poller keeps retrying
         // and reports "PROBLEM: Function call failed" meanwhile.
@@ -44,16 +44,16 @@ final class InvokeErrorCodes {
             "RecursiveInvocationException", "DurableExecutionAlreadyStartedException", "CallbackTimeoutException",
             "CapacityProviderLimitExceededException",
         }) {
-            retry(code);
+            backoff(code);
         }
         // Credentials that expire or a clock that drifted: the SDK refreshes credentials from its provider chain and
         // corrects clock skew on the next request, so these heal at the next attempt or refresh.
-        retry("ExpiredTokenException");
-        retry("ExpiredToken");
-        retry("RequestExpired");
-        retry("InvalidSignatureException"); // includes "Signature expired" for clock skew
-        retry("SignatureDoesNotMatch");
-        retry("RequestTimeTooSkewed");
+        backoff("ExpiredTokenException");
+        backoff("ExpiredToken");
+        backoff("RequestExpired");
+        backoff("InvalidSignatureException"); // includes "Signature expired" for clock skew
+        backoff("SignatureDoesNotMatch");
+        backoff("RequestTimeTooSkewed");
         // The request body is too large: split, or one record alone is over the limit.
         VERDICTS.put("RequestTooLargeException", Verdict.PAYLOAD_TOO_LARGE); // 413
         VERDICTS.put("RequestEntityTooLargeException", Verdict.PAYLOAD_TOO_LARGE);
@@ -79,8 +79,15 @@ final class InvokeErrorCodes {
         return errorCode == null ? null : VERDICTS.get(errorCode.toLowerCase(Locale.ROOT));
     }
 
-    private static void retry(String code) {
-        VERDICTS.put(code, Verdict.RETRY);
+    /** True for the codes that say the function's concurrency (or an ENI's rate) is used up: a throttle. */
+    static boolean isThrottle(String errorCode) {
+        return "TooManyRequestsException".equalsIgnoreCase(errorCode)
+                || "EC2ThrottledException".equalsIgnoreCase(errorCode);
+    }
+
+    /** Every entry is "the function did not run": backed off, never counted as a retry. */
+    private static void backoff(String code) {
+        VERDICTS.put(code, Verdict.BACKOFF);
     }
 
     private static void stop(String code) {

@@ -103,6 +103,41 @@ class BatchSenderTest {
     }
 
     @Test
+    void aRecordOlderThanTheMaximumAgeGoesToTheDestinationUnsent() {
+        // AWS: MaximumRecordAgeInSeconds is the maximum age of a record Lambda sends to the function.
+        EngineFixture.Builder rules = EngineFixture.rules().batchSize(5).maxRecordAge(60).withDestination();
+        BatchSender sender = sender(rules);
+        clock.millis += 2_000; // records are START_MILLIS + offset; the clock starts 60 s after
+        PartitionState partition = sendHead(sender, rules, 5, 8);
+        assertThat(invoker.calls).isEmpty();
+        assertThat(destination.sent).hasSize(1);
+        assertThat(destination.sent.get(0).condition()).isEqualTo(FailureCondition.RECORD_AGE_EXCEEDED);
+        assertThat(destination.sent.get(0).records()).hasSize(5);
+        assertThat(partition.deadLetter()).isSameAs(destination.sent.get(0));
+        assertThat(books.told).containsExactly("started orders-0", "changed orders-0");
+    }
+
+    @Test
+    void aRecordOlderThanTheMaximumAgeIsDroppedUnsentWithoutADestination() {
+        EngineFixture.Builder rules = EngineFixture.rules().batchSize(5).maxRecordAge(60);
+        BatchSender sender = sender(rules);
+        clock.millis += 2_000;
+        sendHead(sender, rules, 5, 8);
+        assertThat(invoker.calls).isEmpty();
+        assertThat(books.told).containsExactly("completed orders-0 0..4", "changed orders-0");
+        assertThat(metrics.count(EsmMetrics.DROPPED_EVENT_COUNT)).isEqualTo(5);
+        assertThat(metrics.count(EsmMetrics.FAILED_INVOKE_EVENT_COUNT)).isZero();
+    }
+
+    @Test
+    void aRecordYoungEnoughIsSent() {
+        EngineFixture.Builder rules = EngineFixture.rules().batchSize(5).maxRecordAge(60);
+        BatchSender sender = sender(rules);
+        sendHead(sender, rules, 5, 8);
+        assertThat(invoker.calls).hasSize(1);
+    }
+
+    @Test
     void aFailedBatchIsSplitInTwoWhenBisectionIsOn() {
         EngineFixture.Builder rules = EngineFixture.rules().batchSize(4).bisect();
         BatchSender sender = sender(rules);

@@ -190,6 +190,95 @@ class DeliveryEngineTest {
         }
 
         @Test
+        void throttlesAndDroppedConnectionsNeverUseUpMaximumRetryAttempts() {
+            // Before: every invocation counted, so the third throttle dropped the batch and committed past it.
+            EngineFixture f = EngineFixture.rules().batchSize(5).retries(2).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 5);
+            f.step();
+            for (int i = 0; i < 20; i++) {
+                if (i % 2 == 0) {
+                    f.invoker.last().refused(429, "TooManyRequestsException");
+                } else {
+                    f.invoker.last().timedOut();
+                }
+                f.step();
+                f.advanceMillis(1000);
+                f.step();
+            }
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.invoker.calls).hasSize(21).allSatisfy(c -> assertThat(c.offsetList()).isEqualTo(range(0, 5)));
+            assertThat(f.metrics.count(EsmMetrics.DROPPED_EVENT_COUNT)).isZero();
+            assertThat(f.done).containsEntry(p.topicPartition(), 5L);
+            List<DeliveryReport> reports = new ArrayList<>();
+            f.engine.drainReports(reports::add);
+            assertThat(reports).extracting(r -> r.attempts).containsExactly(21);
+        }
+
+        @Test
+        void functionErrorsCountAcrossThrottles() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).retries(1).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 5);
+            f.step();
+            f.invoker.last().functionError();
+            for (int i = 0; i < 5; i++) {
+                f.step();
+                f.advanceMillis(1000);
+                f.step();
+                f.invoker.last().refused(429, "TooManyRequestsException");
+            }
+            f.step();
+            f.advanceMillis(1000);
+            f.step();
+            assertThat(f.metrics.count(EsmMetrics.DROPPED_EVENT_COUNT)).isZero();
+            f.invoker.last().functionError(); // the second function error: the one retry is used up
+            f.step();
+            assertThat(f.invoker.calls).hasSize(7);
+            assertThat(f.metrics.count(EsmMetrics.DROPPED_EVENT_COUNT)).isEqualTo(5);
+            assertThat(f.done).containsEntry(p.topicPartition(), 5L);
+        }
+
+        @Test
+        void anInvocationWhoseFutureFailsEndsItsSendAndIsRetried() {
+            // Before: thenAccept skipped an exceptional completion, so the partition stayed in flight for ever.
+            EngineFixture f = EngineFixture.rules().batchSize(5).retries(0).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 5);
+            f.step();
+            f.invoker.last().failWith(new IllegalStateException("client bug"));
+            f.step();
+            assertThat(f.engine.inFlight()).isZero();
+            f.advanceMillis(1000);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(2);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(0, 5));
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.metrics.count(EsmMetrics.DROPPED_EVENT_COUNT)).isZero();
+            assertThat(f.done).containsEntry(p.topicPartition(), 5L);
+        }
+
+        @Test
+        void anInvokerThatThrowsEndsTheSendAndIsRetried() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).retries(0).build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 5);
+            f.invoker.throwNext = new IllegalStateException("client closed");
+            f.step();
+            f.step();
+            assertThat(f.engine.inFlight()).isZero();
+            f.advanceMillis(1000);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(1);
+            f.invoker.last().ok();
+            f.step();
+            assertThat(f.metrics.count(EsmMetrics.DROPPED_EVENT_COUNT)).isZero();
+            assertThat(f.done).containsEntry(p.topicPartition(), 5L);
+        }
+
+        @Test
         void retriesExhaustedWithoutADestinationDropTheBatchAndMoveOn() {
             EngineFixture f = EngineFixture.rules().batchSize(5).retries(1).build();
             PartitionState p = f.partition(0);
@@ -299,6 +388,22 @@ class DeliveryEngineTest {
             f.advanceMillis(1000);
             f.step();
             assertThat(f.invoker.last().offsetList()).isEqualTo(range(12, 15));
+        }
+
+        @Test
+        void aPartialAnswerWithBisectRetriesTheRemainderWhole() {
+            // Before: the rest after the reported record was halved, as if the function had failed it whole.
+            EngineFixture f = EngineFixture.rules().batchSize(8).itemFailures().bisect().withDestination().build();
+            PartitionState p = f.partition(0);
+            f.feed(p, 0, 8);
+            f.step();
+            f.invoker.last().itemFailure("orders-0", 3);
+            f.step();
+            assertThat(f.done).containsEntry(p.topicPartition(), 3L);
+            f.advanceMillis(1000);
+            f.step();
+            assertThat(f.invoker.calls).hasSize(2);
+            assertThat(f.invoker.last().offsetList()).isEqualTo(range(3, 8));
         }
 
         @Test

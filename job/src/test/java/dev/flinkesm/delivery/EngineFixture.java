@@ -68,6 +68,7 @@ public final class EngineFixture {
         Duration window = Duration.ZERO;
         long maxRequestBytes = BatchLimits.MAX_REQUEST_BYTES;
         int retries = -1;
+        int maxRecordAgeSeconds = -1;
         boolean bisect;
         boolean itemFailures;
         boolean destination;
@@ -100,6 +101,12 @@ public final class EngineFixture {
             return this;
         }
 
+        /** {@code MaximumRecordAgeInSeconds}. Records are stamped START_MILLIS + offset; the clock starts 60 s later. */
+        Builder maxRecordAge(int seconds) {
+            maxRecordAgeSeconds = seconds;
+            return this;
+        }
+
         Builder bisect() {
             bisect = true;
             return this;
@@ -128,7 +135,7 @@ public final class EngineFixture {
         /** The rules alone, for the engine's parts tested without an engine. */
         DeliveryRules deliveryRules() {
             return new DeliveryRules(new BatchLimits(batchSize, maxRequestBytes, window), ENCODER,
-                    new FailurePolicy(retries, -1, bisect, itemFailures, destination),
+                    new FailurePolicy(retries, maxRecordAgeSeconds, bisect, itemFailures, destination),
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), cap, maxBufferedBytes, "fn",
                     commitBeforeNextBatch);
         }
@@ -262,6 +269,11 @@ public final class EngineFixture {
                     "no answer within the timeout"));
         }
 
+        /** The invoker's future fails instead of answering (a bug or an unexpected exception in the client). */
+        public void failWith(Throwable error) {
+            answer.completeExceptionally(error);
+        }
+
         public void itemFailure(String partitionKey, long offset) {
             answer.complete(InvokeResult.success(200, ("{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\""
                     + partitionKey + "\",\"offset\":" + offset + "}}]}").getBytes(StandardCharsets.UTF_8), "$LATEST"));
@@ -271,9 +283,16 @@ public final class EngineFixture {
     public static final class ScriptedInvoker implements Invoker {
         public final List<Call> calls = new ArrayList<>();
         boolean closed;
+        /** Thrown by the next invoke instead of returning a future, if set. */
+        RuntimeException throwNext;
 
         @Override
         public CompletableFuture<InvokeResult> invoke(byte[] event) {
+            if (throwNext != null) {
+                RuntimeException error = throwNext;
+                throwNext = null;
+                throw error;
+            }
             Call call = new Call(event);
             calls.add(call);
             return call.answer;

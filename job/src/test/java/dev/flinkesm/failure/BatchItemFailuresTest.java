@@ -25,6 +25,7 @@ class BatchItemFailuresTest {
         return Batch.of(records, ENCODER);
     }
 
+    /** -1: all succeeded; -2: not a valid answer for this batch (the whole batch failed); else the first failed index. */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
         "''|-1",
@@ -34,15 +35,16 @@ class BatchItemFailuresTest {
         "{\"batchItemFailures\":[]}|-1",
         "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":12}}]}|2",
         "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":\"13\"}}]}|3",
+        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":10}}]}|0",
         "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":14}},"
                 + "{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":11}}]}|1",
-        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":99}}]}|0",
-        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-1\",\"offset\":12}}]}|0",
-        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\"}}]}|0",
-        "{\"batchItemFailures\":[{\"itemIdentifier\":null}]}|0",
-        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":\"\"}}]}|0",
-        "not json|0",
-        "[1,2]|0",
+        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":99}}]}|-2",
+        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-1\",\"offset\":12}}]}|-2",
+        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\"}}]}|-2",
+        "{\"batchItemFailures\":[{\"itemIdentifier\":null}]}|-2",
+        "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"t-0\",\"offset\":\"\"}}]}|-2",
+        "not json|-2",
+        "[1,2]|-2",
     })
     void theFirstFailedIndexFollowsAwsRules(String response, int expected) {
         assertThat(BatchItemFailures.firstFailedIndex(response.getBytes(StandardCharsets.UTF_8), offsets10To14()))

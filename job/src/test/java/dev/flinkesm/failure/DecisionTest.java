@@ -14,6 +14,8 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link OutcomeClassifier#decide}: the mapping's failure controls applied to one attempt's outcome. */
 class DecisionTest {
@@ -26,7 +28,13 @@ class DecisionTest {
             InvokeResult.functionError(200, "Unhandled", "{}".getBytes(), "$LATEST");
     private static final InvokeResult THROTTLED = InvokeResult.requestFailure(429, "TooManyRequestsException", "x");
 
+    /** A batch invoked {@code attempts} times, every invocation before this one answered with a function error. */
     private static Batch batch(int size, long firstOffset, long timestamp, int attempts) {
+        return batch(size, firstOffset, timestamp, attempts, Math.max(0, attempts - 1));
+    }
+
+    /** A batch invoked {@code attempts} times, {@code functionErrors} of them before this one failed in the function. */
+    private static Batch batch(int size, long firstOffset, long timestamp, int attempts, int functionErrors) {
         List<EncodedRecord> records = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             records.add(ENCODER.encode(new ConsumerRecord<>("orders", 2, firstOffset + i, timestamp,
@@ -36,6 +44,9 @@ class DecisionTest {
         Batch batch = Batch.of(records, ENCODER);
         for (int i = 0; i < attempts; i++) {
             batch.recordAttempt();
+        }
+        for (int i = 0; i < functionErrors; i++) {
+            batch.recordFunctionError();
         }
         return batch;
     }
@@ -76,10 +87,50 @@ class DecisionTest {
         }
 
         @Test
-        void zeroRetriesGivesUpAfterOneAttempt() {
-            Decision d = OutcomeClassifier.decide(batch(3, 0, NOW, 1), THROTTLED, policy(0, -1, false, false, true), NOW);
+        void zeroRetriesGivesUpAfterOneFunctionError() {
+            Decision d =
+                    OutcomeClassifier.decide(batch(3, 0, NOW, 1), FUNCTION_ERROR, policy(0, -1, false, false, true), NOW);
             assertThat(d.action()).isEqualTo(Decision.Action.DEAD_LETTER);
             assertThat(d.condition()).isEqualTo(FailureCondition.RETRY_ATTEMPTS_EXHAUSTED);
+            assertThat(d.functionFailed()).isTrue();
+        }
+
+        @ParameterizedTest(name = "{0} {1}")
+        @CsvSource({
+            "429, TooManyRequestsException",
+            "500, ServiceException",
+            "502, EC2ThrottledException",
+            "409, ResourceConflictException",
+            "-1, ApiCallTimeoutException",
+            "-1, SdkClientException",
+        })
+        void invocationFailuresNeverUseUpTheRetries(int status, String code) {
+            // AWS: MaximumRetryAttempts counts the times Lambda retries "when your function returns an error"; a
+            // function that never ran (throttled, Lambda's 5xx, no answer) is retried until the records are too old.
+            InvokeResult failure = InvokeResult.requestFailure(status, code, "m");
+            Decision d = OutcomeClassifier.decide(batch(5, 0, NOW, 50, 0), failure, policy(2, -1, false, false, true),
+                    NOW);
+            assertThat(d.action()).isEqualTo(Decision.Action.RETRY);
+            assertThat(d.delivered()).isZero();
+            assertThat(d.functionFailed()).isFalse();
+        }
+
+        @Test
+        void aThirdFunctionErrorAfterFiftyThrottlesDrops() {
+            Decision d = OutcomeClassifier.decide(batch(5, 0, NOW, 52, 2), FUNCTION_ERROR,
+                    policy(2, -1, false, false, false), NOW);
+            assertThat(d.action()).isEqualTo(Decision.Action.DROP);
+            assertThat(d.condition()).isEqualTo(FailureCondition.RETRY_ATTEMPTS_EXHAUSTED);
+        }
+
+        @Test
+        void throttlesOfRecordsOlderThanTheMaximumAgeGiveUpWithADestination() {
+            FailurePolicy oneMinute = policy(2, 60, false, false, true);
+            Decision old = OutcomeClassifier.decide(batch(3, 0, NOW - 61_000, 50, 0), THROTTLED, oneMinute, NOW);
+            assertThat(old.action()).isEqualTo(Decision.Action.DEAD_LETTER);
+            assertThat(old.condition()).isEqualTo(FailureCondition.RECORD_AGE_EXCEEDED);
+            assertThat(OutcomeClassifier.tooOld(batch(3, 0, NOW - 61_000, 0, 0), oneMinute).condition())
+                    .isEqualTo(FailureCondition.RECORD_AGE_EXCEEDED);
         }
 
         @Test
@@ -135,6 +186,7 @@ class DecisionTest {
             assertThat(halves.get(1).firstOffset()).isEqualTo(12);
             assertThat(halves.get(1).lastOffset()).isEqualTo(14);
             assertThat(halves).allSatisfy(h -> assertThat(h.attempts()).isZero());
+            assertThat(halves).allSatisfy(h -> assertThat(h.functionErrors()).isZero());
             assertThat(halves).allSatisfy(h -> assertThat(ENCODER.event(h.records())).hasSize((int) h.eventBytes()));
         }
     }
@@ -158,12 +210,36 @@ class DecisionTest {
         }
 
         @Test
-        void withBisectTooTheFailedRestIsSplit() {
+        void withBisectTooAPartialAnswerRetriesTheRestAsOneBatch() {
+            // The function named the failed record: retry from it, whole; halving is for a function error.
             Decision d = OutcomeClassifier.decide(batch(5, 40, NOW, 1), response(
                     "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"orders-2\",\"offset\":42}}]}"),
                     policy(-1, -1, true, true, true), NOW);
             assertThat(d.delivered()).isEqualTo(2);
-            assertThat(d.action()).isEqualTo(Decision.Action.BISECT);
+            assertThat(d.action()).isEqualTo(Decision.Action.RETRY);
+            assertThat(d.functionFailed()).isTrue();
+        }
+
+        @Test
+        void withBisectTooAPartialAnswerNamingTheFirstRecordRetriesTheWholeBatch() {
+            Decision d = OutcomeClassifier.decide(batch(5, 40, NOW, 1), response(
+                    "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"orders-2\",\"offset\":40}}]}"),
+                    policy(-1, -1, true, true, true), NOW);
+            assertThat(d.delivered()).isZero();
+            assertThat(d.action()).isEqualTo(Decision.Action.RETRY);
+        }
+
+        @Test
+        void withBisectTooAnAnswerNamingNothingInTheBatchStillHalves() {
+            FailurePolicy both = policy(-1, -1, true, true, true);
+            for (String invalid : List.of(
+                    "{\"batchItemFailures\":[{\"itemIdentifier\":{\"partition\":\"orders-2\",\"offset\":99}}]}",
+                    "not json")) {
+                Decision d = OutcomeClassifier.decide(batch(5, 40, NOW, 1), response(invalid), both, NOW);
+                assertThat(d.delivered()).isZero();
+                assertThat(d.action()).isEqualTo(Decision.Action.BISECT);
+                assertThat(d.functionFailed()).isTrue();
+            }
         }
 
         @Test
@@ -193,10 +269,11 @@ class DecisionTest {
 
         @Test
         void theRemainderKeepsTheRetryCount() {
-            Batch failing = batch(5, 40, NOW, 3);
+            Batch failing = batch(5, 40, NOW, 3, 1);
             Batch rest = failing.remainderFrom(2, ENCODER);
             assertThat(rest.firstOffset()).isEqualTo(42);
             assertThat(rest.attempts()).isEqualTo(3);
+            assertThat(rest.functionErrors()).isEqualTo(1);
             assertThat(ENCODER.event(rest.records())).hasSize((int) rest.eventBytes());
         }
     }

@@ -22,19 +22,19 @@ class OutcomeClassifierTest {
     }
 
     @Test
-    void noResponseAtAllIsRetried() {
+    void noResponseAtAllIsBackedOffNotCounted() {
         InvokeResult refused =
                 InvokeResult.requestFailure(InvokeResult.NO_RESPONSE, "SdkClientException", "Connection refused");
-        assertThat(OutcomeClassifier.classify(refused)).isEqualTo(Verdict.RETRY);
+        assertThat(OutcomeClassifier.classify(refused)).isEqualTo(Verdict.BACKOFF);
     }
 
     @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
     @CsvSource({
-        "429, TooManyRequestsException, RETRY",
-        "500, ServiceException, RETRY",
-        "502, EC2ThrottledException, RETRY",
-        "503, ServiceException, RETRY",
-        "409, ResourceConflictException, RETRY",
+        "429, TooManyRequestsException, BACKOFF",
+        "500, ServiceException, BACKOFF",
+        "502, EC2ThrottledException, BACKOFF",
+        "503, ServiceException, BACKOFF",
+        "409, ResourceConflictException, BACKOFF",
         "413, RequestEntityTooLargeException, PAYLOAD_TOO_LARGE",
         "413, RequestTooLargeException, PAYLOAD_TOO_LARGE",
         "404, ResourceNotFoundException, STOP_MAPPING",
@@ -43,20 +43,20 @@ class OutcomeClassifierTest {
         "400, InvalidParameterValueException, STOP_MAPPING",
         "400, InvalidRequestContentException, STOP_MAPPING",
         "415, UnsupportedMediaTypeException, STOP_MAPPING",
-        "502, ResourceNotReadyException, RETRY",
-        "502, KMSAccessDeniedException, RETRY",
-        "403, EFSMountFailureException, RETRY",
-        "408, EFSMountTimeoutException, RETRY",
-        "410, EFSIOException, RETRY",
-        "400, SnapStartException, RETRY",
-        "502, InvalidRuntimeException, RETRY",
+        "502, ResourceNotReadyException, BACKOFF",
+        "502, KMSAccessDeniedException, BACKOFF",
+        "403, EFSMountFailureException, BACKOFF",
+        "408, EFSMountTimeoutException, BACKOFF",
+        "410, EFSIOException, BACKOFF",
+        "400, SnapStartException, BACKOFF",
+        "502, InvalidRuntimeException, BACKOFF",
     })
     void serviceAnswersAreClassifiedByStatus(int status, String code, Verdict expected) {
         assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(status, code, "message")))
                 .isEqualTo(expected);
     }
 
-    @ParameterizedTest(name = "HTTP {0} {1} heals by itself and is retried")
+    @ParameterizedTest(name = "HTTP {0} {1} heals by itself and is backed off")
     @CsvSource({
         "403, ExpiredTokenException",
         "400, ExpiredTokenException",
@@ -67,13 +67,13 @@ class OutcomeClassifierTest {
     void expiringCredentialsAndClockSkewAreRetriedNotFatal(int status, String code) {
         // Before: every 4xx other than 413/429 stopped the mapping for good, an expired session token included.
         assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(status, code, "message")))
-                .isEqualTo(Verdict.RETRY);
+                .isEqualTo(Verdict.BACKOFF);
     }
 
     @Test
     void codesAreMatchedWithoutCaseAsTheSdkModelSpellsSomeDifferently() {
         assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(502, "Ec2ThrottledException", "m")))
-                .isEqualTo(Verdict.RETRY);
+                .isEqualTo(Verdict.BACKOFF);
         assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(403, "accessdeniedexception", "m")))
                 .isEqualTo(Verdict.STOP_MAPPING);
     }
@@ -81,9 +81,29 @@ class OutcomeClassifierTest {
     @Test
     void anUnknownClientErrorIsRetriedButAnUnknownNotFoundStops() {
         assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(418, "TeapotException", "m")))
-                .isEqualTo(Verdict.RETRY);
+                .isEqualTo(Verdict.BACKOFF);
         assertThat(OutcomeClassifier.classify(InvokeResult.requestFailure(404, "NoSuchThing", "m")))
                 .isEqualTo(Verdict.STOP_MAPPING);
+    }
+
+    @ParameterizedTest(name = "HTTP {0} {1} is a throttle: {2}")
+    @CsvSource({
+        "429, TooManyRequestsException, true",
+        "429, , true",
+        "502, EC2ThrottledException, true",
+        "502, Ec2ThrottledException, true",
+        "500, ServiceException, false",
+        "-1, SdkClientException, false",
+    })
+    void throttlesAreToldApartForTheConcurrencyLimit(int status, String code, boolean throttle) {
+        assertThat(OutcomeClassifier.isThrottle(InvokeResult.requestFailure(status, code, "m"))).isEqualTo(throttle);
+    }
+
+    @Test
+    void answersFromAFunctionThatRanAreNoThrottle() {
+        assertThat(OutcomeClassifier.isThrottle(InvokeResult.success(200, new byte[0], "$LATEST"))).isFalse();
+        assertThat(OutcomeClassifier.isThrottle(
+                InvokeResult.functionError(200, "Unhandled", "{}".getBytes(), "$LATEST"))).isFalse();
     }
 
     @Test

@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -105,8 +108,10 @@ class FailureControlsITCase {
         return produced.offsetsByPartition.get(topic + "-1").get(37);
     }
 
-    private void poisonIsDeadLetteredAlone(boolean reportItemFailures) throws Exception {
-        String name = reportItemFailures ? "poison-partial" : "poison-bisect";
+    @Test
+    void bisectIsolatesAPoisonRecordAndOnlyItIsDeadLettered() throws Exception {
+        boolean reportItemFailures = false;
+        String name = "poison-bisect";
         String topic = EsmHarness.uniqueTopic(name);
         String dlq = topic + "-dlq";
         harness.kafka.createTopic(dlq, 1);
@@ -143,14 +148,65 @@ class FailureControlsITCase {
         JsonNodes.assertSingleRecordPayload(letter.body().get("payload"), topic, 1, poisonOffset, POISON);
     }
 
-    @Test
-    void bisectIsolatesAPoisonRecordAndOnlyItIsDeadLettered() throws Exception {
-        poisonIsDeadLetteredAlone(false);
-    }
 
+    /**
+     * With ReportBatchItemFailures the function names the poison record, so the batch is cut there and the rest is
+     * retried whole (no halving: the function already said where to cut). After MaximumRetryAttempts the rest,
+     * poison first, goes to the destination, one message per record: the records after the poison in that batch
+     * were never processed, and none is lost.
+     */
     @Test
-    void partialBatchResponsesWithBisectIsolateAPoisonRecordAndOnlyItIsDeadLettered() throws Exception {
-        poisonIsDeadLetteredAlone(true);
+    void partialBatchResponsesWithBisectRetryFromThePoisonAndDeadLetterTheUnprocessedRest() throws Exception {
+        String name = "poison-partial";
+        String topic = EsmHarness.uniqueTopic(name);
+        String dlq = topic + "-dlq";
+        harness.kafka.createTopic(dlq, 1);
+        PoisonSensitiveFunction function = new PoisonSensitiveFunction(true);
+        harness.functions.register(name, function);
+        Produced produced = new Produced();
+        long poisonOffset = producePoisoned(topic, produced);
+        String extra = ",\"BisectBatchOnFunctionError\":true,\"MaximumRetryAttempts\":2"
+                + ",\"FunctionResponseTypes\":[\"ReportBatchItemFailures\"]"
+                + ",\"DestinationConfig\":{\"OnFailure\":{\"Destination\":\"kafka://" + dlq + "\"}}";
+        EventSourceMapping m = harness.mapping(mapping(name, topic, extra));
+
+        JobClient job = harness.start(m, harness.fastOptions());
+        try {
+            // Offsets are committed only for records delivered or dead-lettered: the ends mean all are one or other.
+            Await.until(Duration.ofSeconds(90), () -> harness.committedOffsets(m.consumerGroupId())
+                            .equals(Map.of(topic + "-0", 100L, topic + "-1", 100L)),
+                    () -> "committed " + harness.committedOffsets(m.consumerGroupId()));
+        } finally {
+            EsmHarness.cancel(job);
+        }
+
+        Set<Long> processed = new HashSet<>();
+        for (RecordingFunction.Delivered d : function.recorder.delivered()) {
+            if (d.partition() == 1) {
+                processed.add(d.offset());
+            }
+        }
+        List<Long> partition1 = produced.offsetsByPartition.get(topic + "-1");
+        List<Long> unprocessed = partition1.stream().filter(o -> !processed.contains(o)).collect(Collectors.toList());
+        assertThat(unprocessed).isNotEmpty().first().isEqualTo(poisonOffset);
+        assertThat(unprocessed).hasSizeLessThanOrEqualTo(16); // the rest of one batch (BatchSize 16)
+        assertThat(unprocessed).isEqualTo(partition1.subList(partition1.indexOf(poisonOffset),
+                partition1.indexOf(poisonOffset) + unprocessed.size())); // contiguous from the poison
+
+        List<DeadLetters.Message> deadLetters =
+                DeadLetters.read(harness.kafka.bootstrapServers(), dlq, unprocessed.size(), Duration.ofSeconds(30));
+        assertThat(deadLetters).extracting(l -> l.body().at("/payload/records/" + topic + "-1/0/offset").asLong())
+                .containsExactlyElementsOf(unprocessed);
+        for (DeadLetters.Message letter : deadLetters) {
+            assertThat(letter.body().at("/requestContext/condition").asText()).isEqualTo("RetryAttemptsExhausted");
+            assertThat(letter.body().at("/requestContext/approximateInvokeCount").asInt()).isEqualTo(3);
+            assertThat(letter.body().at("/KafkaBatchInfo/batchSize").asInt()).isEqualTo(1);
+        }
+        assertThat(new String(deadLetters.get(0).key())).isEqualTo("key-1-37");
+        JsonNodes.assertSingleRecordPayload(deadLetters.get(0).body().get("payload"), topic, 1, poisonOffset, POISON);
+
+        partition1.removeAll(unprocessed);
+        DeliveryCheck.of(produced, function.recorder.delivered()).assertExactlyOnceInOrder();
     }
 
     @Test
