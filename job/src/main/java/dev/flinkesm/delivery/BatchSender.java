@@ -91,6 +91,7 @@ final class BatchSender implements AutoCloseable {
     }
 
     private void onInvoked(PartitionState partition, Batch batch, InvokeResult result, long startNanos) {
+        books.invocationAnswered(result, startNanos);
         books.sendingEnded(partition);
         metrics.recordInvocation(batch.size(), TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNanos));
         apply(partition, batch, result,

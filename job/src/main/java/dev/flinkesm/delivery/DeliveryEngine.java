@@ -5,6 +5,7 @@ import dev.flinkesm.batch.PartitionBatcher;
 import dev.flinkesm.failure.MappingStoppedException;
 import dev.flinkesm.failure.OutcomeClassifier;
 import dev.flinkesm.failure.destination.OnFailureDestination;
+import dev.flinkesm.invoke.InvokeResult;
 import dev.flinkesm.metrics.EsmMetrics;
 import dev.flinkesm.payload.EncodedRecord;
 import java.util.ArrayDeque;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a record is done only when the function took it, the on-failure destination took it, or the policy dropped
  *       it after its retries; {@link #firstUndeliveredOffset} never passes a record that is not done, and
  *       {@link Progress} hears of each partition's done offsets as they move;
- *   <li>at most {@link DeliveryRules#maxConcurrentInvocations()} sends are in flight over all partitions.
+ *   <li>at most {@link ConcurrencyLimit#current()} sends are in flight over all partitions, never more than
+ *       {@link DeliveryRules#maxConcurrentInvocations()}; the limit falls when the function throttles and climbs
+ *       back as it answers.
  * </ul>
  *
  * <p>The books (the in-flight count, the held bytes, the {@link DispatchQueue}, the reports, {@link Progress}) are
@@ -79,6 +82,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final DeadLetterWriter deadLetters;
     private final BatchSender sender;
     private final EngineGauges gauges;
+    private final ConcurrencyLimit concurrency;
 
     private final Map<String, PartitionState> partitions = new LinkedHashMap<>();
     /** The same partitions as a list, for the rare walks over all of them (gauges, commits paused). */
@@ -100,6 +104,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.nowNanos = clock.nanoTime();
         this.deadLetters = new DeadLetterWriter(rules, destination, metrics, clock, taskThread, books);
         this.sender = new BatchSender(rules, invoker, metrics, clock, taskThread, deadLetters, books);
+        this.concurrency = new ConcurrencyLimit(rules.maxConcurrentInvocations());
         this.gauges = new EngineGauges(metrics, nowNanos);
     }
 
@@ -148,12 +153,13 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /**
      * Starts sends for the partitions that may send, in the order they became able to (first come, first served),
-     * within the concurrency limit. Partitions left in the queue at the cap get their turn, in order, as sends end.
+     * within the concurrency limit ({@link ConcurrencyLimit}: the ceiling {@link DeliveryRules#maxConcurrentInvocations()}
+     * until the function throttles). Partitions left in the queue at the limit get their turn, in order, as sends end.
      */
     public void dispatch() {
         queue.releaseDue(nowNanos);
         PartitionState partition;
-        while (inFlight < rules.maxConcurrentInvocations() && (partition = queue.pollReady()) != null) {
+        while (inFlight < concurrency.current() && (partition = queue.pollReady()) != null) {
             if (!partition.canSend(nowNanos)) {
                 // In flight, waiting for a commit or stalled (an event marks it ready again), or waiting for a
                 // window or a backoff (its deadline does).
@@ -177,11 +183,11 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /**
      * When the engine next needs the task thread if no record or completion arrives; {@code Long.MAX_VALUE}: not by
-     * itself. At the concurrency cap nothing can start before a send completes, and a completion wakes the task
+     * itself. At the concurrency limit nothing can start before a send completes, and a completion wakes the task
      * anyway: so no deadline then (a ready partition's deadline is in the past and would only spin a timer).
      */
     public long nextWakeUpNanos() {
-        if (inFlight >= rules.maxConcurrentInvocations()) {
+        if (inFlight >= concurrency.current()) {
             return Long.MAX_VALUE;
         }
         if (queue.hasReady()) {
@@ -264,6 +270,11 @@ public final class DeliveryEngine implements AutoCloseable {
         return inFlight;
     }
 
+    /** How many sends may be in flight now (at most {@link DeliveryRules#maxConcurrentInvocations()}). */
+    public int concurrencyLimit() {
+        return concurrency.current();
+    }
+
     /** Encoded bytes of the records held now, over all partitions. */
     public long heldBytes() {
         return heldBytes;
@@ -276,7 +287,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Copies gauge values for reporter threads, at most every 200 ms: reporters never read task-thread state. */
     public void publishGauges() {
-        gauges.publish(nowNanos, inFlight, partitionOrder);
+        gauges.publish(nowNanos, inFlight, concurrency.current(), partitionOrder);
     }
 
     /** The consumer group now holds {@code offset} for {@code tp}: a partition waiting for it may send again. */
@@ -315,6 +326,18 @@ public final class DeliveryEngine implements AutoCloseable {
         public void sendingStarted(PartitionState partition) {
             partition.startSending();
             inFlight++;
+        }
+
+        @Override
+        public void invocationAnswered(InvokeResult result, long sentAtNanos) {
+            long now = clock.nanoTime();
+            if (OutcomeClassifier.isThrottle(result)) {
+                metrics.recordThrottled();
+                concurrency.onThrottled(sentAtNanos, inFlight, now);
+            } else if (result.kind() == InvokeResult.Kind.SUCCESS
+                    || result.kind() == InvokeResult.Kind.FUNCTION_ERROR) {
+                concurrency.onAnswered(sentAtNanos, now);
+            }
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.flinkesm.delivery;
 
 import dev.flinkesm.batch.Batch;
 import dev.flinkesm.failure.MappingStoppedException;
+import dev.flinkesm.invoke.InvokeResult;
 
 /**
  * What the classes that send a partition's head ({@link BatchSender}, {@link DeadLetterWriter}) tell the engine
@@ -13,6 +14,13 @@ interface EngineBooks {
 
     /** The partition's head goes out (to the function or the on-failure destination): one more send in flight. */
     void sendingStarted(PartitionState partition);
+
+    /**
+     * An invocation sent at {@code sentAtNanos} came back with {@code result} (before its {@link #sendingEnded}, so
+     * the in-flight count still includes it): a throttle lowers the concurrency limit, an answer of the function
+     * lets it climb.
+     */
+    void invocationAnswered(InvokeResult result, long sentAtNanos);
 
     /** The partition's send ended, whatever its outcome: one send less in flight, and it may send again. */
     void sendingEnded(PartitionState partition);

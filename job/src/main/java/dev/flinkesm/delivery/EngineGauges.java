@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The reader's gauges ({@code InFlightBatches}, {@code StalledPartitions}, {@code BufferedRecords}, and each
+ * The reader's gauges ({@code InFlightBatches}, {@code ConcurrencyLimit}, {@code StalledPartitions}, {@code BufferedRecords}, and each
  * partition's buffered records): values the task thread copies, at most every 200 ms, into volatile fields that
  * reporter threads read. Invariant: a reporter thread never reads the engine's or a partition's live state.
  */
@@ -17,6 +17,7 @@ final class EngineGauges {
     private long nextPublishNanos;
 
     private volatile int publishedInFlight;
+    private volatile int publishedConcurrencyLimit;
     private volatile long publishedStalled;
     private volatile long publishedBuffered;
 
@@ -24,11 +25,12 @@ final class EngineGauges {
     EngineGauges(EsmMetrics metrics, long nowNanos) {
         this.metrics = metrics;
         this.nextPublishNanos = nowNanos;
-        metrics.registerReaderGauges(() -> publishedInFlight, () -> publishedStalled, () -> publishedBuffered);
+        metrics.registerReaderGauges(() -> publishedInFlight, () -> publishedConcurrencyLimit, () -> publishedStalled,
+                () -> publishedBuffered);
     }
 
     /** Copies the values for reporter threads, unless the last copy is less than 200 ms old. Task thread only. */
-    void publish(long nowNanos, int inFlight, List<PartitionState> partitions) {
+    void publish(long nowNanos, int inFlight, int concurrencyLimit, List<PartitionState> partitions) {
         if (nowNanos - nextPublishNanos < 0) {
             return;
         }
@@ -43,6 +45,7 @@ final class EngineGauges {
             }
         }
         publishedInFlight = inFlight;
+        publishedConcurrencyLimit = concurrencyLimit;
         publishedStalled = stalled;
         if (stalled == 0) {
             metrics.clearProblem(); // every partition moves again: LastProcessingResult is OK

@@ -36,6 +36,10 @@ public final class EsmMetrics {
     public static final String INVOKE_DURATION_MS = "InvokeDurationMs";
     public static final String BATCH_SIZE = "BatchSize";
     public static final String IN_FLIGHT_BATCHES = "InFlightBatches";
+    /** Sends this subtask may have in flight now: falls when the function throttles, climbs back as it answers. */
+    public static final String CONCURRENCY_LIMIT = "ConcurrencyLimit";
+    /** Invocations the function's concurrency refused (429 and the throttle codes): retried, never a failed attempt. */
+    public static final String THROTTLED_INVOKE_COUNT = "ThrottledInvokeCount";
     public static final String RETRIES = "RetryCount";
     public static final String STALLED_PARTITIONS = "StalledPartitions";
     public static final String BUFFERED_RECORDS = "BufferedRecords";
@@ -55,6 +59,7 @@ public final class EsmMetrics {
     private final Counter removedByRetention;
     private final Counter destinationErrors;
     private final Counter retries;
+    private final Counter throttled;
     private final Histogram invokeDuration;
     private final Histogram batchSize;
     /** Written on the task thread, read by reporter threads: a concurrent map, never a plain one. */
@@ -74,6 +79,7 @@ public final class EsmMetrics {
         this.removedByRetention = group.counter(REMOVED_BY_RETENTION_EVENT_COUNT);
         this.destinationErrors = group.counter(ON_FAILURE_DESTINATION_DELIVERY_ERROR_COUNT);
         this.retries = group.counter(RETRIES);
+        this.throttled = group.counter(THROTTLED_INVOKE_COUNT);
         this.invokeDuration = group.histogram(INVOKE_DURATION_MS, new DescriptiveStatisticsHistogram(1000));
         this.batchSize = group.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
         group.gauge(MAX_OFFSET_LAG, () -> lagByPartition.values().stream().mapToLong(Long::longValue).max().orElse(0));
@@ -100,8 +106,10 @@ public final class EsmMetrics {
         return deserializerGroup.counter(FILTERED_OUT_EVENT_COUNT);
     }
 
-    public void registerReaderGauges(LongSupplier inFlightBatches, LongSupplier stalledPartitions, LongSupplier buffered) {
+    public void registerReaderGauges(LongSupplier inFlightBatches, LongSupplier concurrencyLimit,
+            LongSupplier stalledPartitions, LongSupplier buffered) {
         group.gauge(IN_FLIGHT_BATCHES, inFlightBatches::getAsLong);
+        group.gauge(CONCURRENCY_LIMIT, concurrencyLimit::getAsLong);
         group.gauge(STALLED_PARTITIONS, stalledPartitions::getAsLong);
         group.gauge(BUFFERED_RECORDS, buffered::getAsLong);
     }
@@ -137,6 +145,10 @@ public final class EsmMetrics {
 
     public void recordRetry() {
         retries.inc();
+    }
+
+    public void recordThrottled() {
+        throttled.inc();
     }
 
     public void recordDropped(int records) {

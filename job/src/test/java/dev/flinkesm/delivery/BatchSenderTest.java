@@ -56,6 +56,7 @@ class BatchSenderTest {
         assertThat(books.told).containsExactly("started orders-0"); // not on the invoker's thread
         runTaskThread();
         assertThat(books.told).containsExactly("started orders-0", "ended orders-0", "delivered orders-0 0..4");
+        assertThat(books.answered).containsExactly(200); // the answer reaches the concurrency limit too
         assertThat(partition.firstUndeliveredOffset()).isEqualTo(-1);
     }
 

@@ -538,6 +538,70 @@ class DeliveryEngineTest {
     }
 
     @Nested
+    class Throttling {
+        @Test
+        void aRoundOfThrottlesLowersHowManyPartitionsSendAtOnceAndAnswersRaiseItBack() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).cap(16).retries(0).build();
+            List<PartitionState> parts = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                PartitionState p = f.partition(i);
+                f.feed(p, 0, 10);
+                parts.add(p);
+            }
+            f.step();
+            assertThat(f.invoker.calls).hasSize(16);
+            assertThat(f.engine.concurrencyLimit()).isEqualTo(16);
+            f.advanceMillis(50); // the function's answers take time, as they do
+            f.invoker.calls.forEach(c -> c.refused(429, "TooManyRequestsException"));
+            f.step();
+            // One round: 16 were in flight, so 12 may be now; the later 429s of the same round cut no further.
+            assertThat(f.engine.concurrencyLimit()).isEqualTo(12);
+            assertThat(f.metrics.count(EsmMetrics.THROTTLED_INVOKE_COUNT)).isEqualTo(16);
+            assertThat(f.metrics.count(EsmMetrics.DROPPED_EVENT_COUNT)).isZero(); // retries(0): throttles are not tries
+
+            f.advanceMillis(1000);
+            f.step();
+            assertThat(f.invoker.unanswered()).hasSize(12);
+            f.engine.publishGauges();
+            assertThat(f.metrics.gaugeValue(EsmMetrics.CONCURRENCY_LIMIT)).isEqualTo(12L);
+
+            f.advanceMillis(50);
+            f.invoker.unanswered().forEach(EngineFixture.Call::ok); // a round of answers: one more may go
+            f.step();
+            assertThat(f.engine.concurrencyLimit()).isEqualTo(13);
+            assertThat(f.invoker.unanswered()).hasSize(13); // 4 waiting heads + the 12's second batches, up to 13
+            while (!f.invoker.unanswered().isEmpty()) {
+                f.advanceMillis(1000);
+                f.invoker.unanswered().forEach(EngineFixture.Call::ok);
+                f.step();
+            }
+            for (PartitionState p : parts) {
+                assertThat(f.done).containsEntry(p.topicPartition(), 10L);
+            }
+            assertThat(f.metrics.count(EsmMetrics.INVOKED_EVENT_COUNT)).isEqualTo(160);
+        }
+
+        @Test
+        void functionErrorsAndTimeoutsDoNotLowerTheLimit() {
+            EngineFixture f = EngineFixture.rules().batchSize(5).cap(8).build();
+            for (int i = 0; i < 8; i++) {
+                f.feed(f.partition(i), 0, 5);
+            }
+            f.step();
+            for (int i = 0; i < 8; i++) {
+                if (i % 2 == 0) {
+                    f.invoker.calls.get(i).functionError();
+                } else {
+                    f.invoker.calls.get(i).timedOut();
+                }
+            }
+            f.step();
+            assertThat(f.engine.concurrencyLimit()).isEqualTo(8);
+            assertThat(f.metrics.count(EsmMetrics.THROTTLED_INVOKE_COUNT)).isZero();
+        }
+    }
+
+    @Nested
     class MemoryAndGauges {
         @Test
         void overTheBudgetTheEngineSaysSoUntilDeliveredBelowItWithoutPausingAnyPartitionForIt() {

@@ -34,20 +34,22 @@ class EngineGaugesTest {
         PartitionState partition = registered(0);
         EngineFixture.add(partition, 0, 4, START);
         assertThat(metrics.gaugeValue(EsmMetrics.BUFFERED_RECORDS)).isEqualTo(0L); // nothing published yet
-        gauges.publish(START, 3, List.of(partition));
+        gauges.publish(START, 3, 12, List.of(partition));
         assertThat(metrics.gaugeValue(EsmMetrics.BUFFERED_RECORDS)).isEqualTo(4L);
         assertThat(metrics.gaugeValue(EsmMetrics.IN_FLIGHT_BATCHES)).isEqualTo(3L);
+        assertThat(metrics.gaugeValue(EsmMetrics.CONCURRENCY_LIMIT)).isEqualTo(12L);
         assertThat(metrics.gaugeValue("topic.orders.partition.0." + EsmMetrics.BUFFERED_RECORDS)).isEqualTo(4L);
 
         EngineFixture.add(partition, 4, 2, START);
-        gauges.publish(START + millis(199), 1, List.of(partition));
+        gauges.publish(START + millis(199), 1, 9, List.of(partition));
         assertThat(metrics.gaugeValue(EsmMetrics.BUFFERED_RECORDS)).isEqualTo(4L);
         assertThat(metrics.gaugeValue(EsmMetrics.IN_FLIGHT_BATCHES)).isEqualTo(3L);
         assertThat(metrics.gaugeValue("topic.orders.partition.0." + EsmMetrics.BUFFERED_RECORDS)).isEqualTo(4L);
 
-        gauges.publish(START + millis(200), 1, List.of(partition));
+        gauges.publish(START + millis(200), 1, 9, List.of(partition));
         assertThat(metrics.gaugeValue(EsmMetrics.BUFFERED_RECORDS)).isEqualTo(6L);
         assertThat(metrics.gaugeValue(EsmMetrics.IN_FLIGHT_BATCHES)).isEqualTo(1L);
+        assertThat(metrics.gaugeValue(EsmMetrics.CONCURRENCY_LIMIT)).isEqualTo(9L);
         assertThat(metrics.gaugeValue("topic.orders.partition.0." + EsmMetrics.BUFFERED_RECORDS)).isEqualTo(6L);
     }
 
@@ -57,11 +59,11 @@ class EngineGaugesTest {
         PartitionState moving = registered(1);
         stalled.stall("a record nothing can carry");
         esmMetrics.reportProblem("Function call failed (test)");
-        gauges.publish(START, 0, List.of(stalled, moving));
+        gauges.publish(START, 0, 1, List.of(stalled, moving));
         assertThat(metrics.gaugeValue(EsmMetrics.STALLED_PARTITIONS)).isEqualTo(1L);
         assertThat((String) metrics.gaugeValue(ProcessingResult.LAST_PROCESSING_RESULT)).startsWith("PROBLEM: ");
 
-        gauges.publish(START + millis(200), 0, List.of(moving));
+        gauges.publish(START + millis(200), 0, 1, List.of(moving));
         assertThat(metrics.gaugeValue(EsmMetrics.STALLED_PARTITIONS)).isEqualTo(0L);
         assertThat(metrics.gaugeValue(ProcessingResult.LAST_PROCESSING_RESULT)).isEqualTo("OK");
     }

@@ -2,6 +2,7 @@ package dev.flinkesm.delivery;
 
 import dev.flinkesm.batch.Batch;
 import dev.flinkesm.failure.MappingStoppedException;
+import dev.flinkesm.invoke.InvokeResult;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,11 +12,18 @@ import java.util.List;
  */
 final class RecordingBooks implements EngineBooks {
     final List<String> told = new ArrayList<>();
+    /** The status codes of the answers told, apart from {@link #told}: most tests are about the partition's moves. */
+    final List<Integer> answered = new ArrayList<>();
 
     @Override
     public void sendingStarted(PartitionState partition) {
         partition.startSending();
         told.add("started " + partition.splitId());
+    }
+
+    @Override
+    public void invocationAnswered(InvokeResult result, long sentAtNanos) {
+        answered.add(result.statusCode());
     }
 
     @Override
