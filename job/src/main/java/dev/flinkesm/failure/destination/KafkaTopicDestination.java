@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The producer uses the source cluster's client settings (bootstrap servers, security) with {@code acks=all} and
  * {@code enable.idempotence=true} forced: a dead-letter write must survive a broker loss and not duplicate on the
- * producer's own retries. {@link #send} completes when every record of the batch is acknowledged, and fails if any
- * one fails (the caller then resends the whole batch: at-least-once).
+ * producer's own retries. {@link #send} completes when every record of the batch is acknowledged, and fails at the
+ * first one that fails, sending nothing after it (the caller then resends the whole batch: at-least-once).
  *
  * <p>{@link KafkaProducer#send} can block for up to {@code max.block.ms} waiting for metadata, so the sends run on a
  * single thread of this destination's own, in batch order; the caller is never blocked.
@@ -100,26 +101,37 @@ public final class KafkaTopicDestination implements OnFailureDestination {
         }
     }
 
+    /**
+     * Sends the batch's messages in order and completes when all are acknowledged. It fails at the first failure:
+     * a send that throws (or fails its callback at once) sends nothing after it, since each further send could block
+     * for {@code max.block.ms} on the thread every partition's dead letters share and the caller resends the whole
+     * batch anyway; and the first failed ack fails the write without waiting for the acks still pending.
+     */
     private CompletableFuture<Void> sendAll(FailedBatch batch) {
         List<ProducerRecord<byte[], byte[]>> messages = messages(batch);
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[messages.size()];
-        for (int i = 0; i < acks.length; i++) {
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            acks[i] = ack;
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        AtomicInteger unacknowledged = new AtomicInteger(messages.size());
+        if (messages.isEmpty()) {
+            written.complete(null);
+        }
+        for (ProducerRecord<byte[], byte[]> message : messages) {
             try {
-                producer.send(messages.get(i), (metadata, error) -> {
-                    if (error == null) {
-                        ack.complete(null);
-                    } else {
-                        ack.completeExceptionally(error);
+                producer.send(message, (metadata, error) -> {
+                    if (error != null) {
+                        written.completeExceptionally(error);
+                    } else if (unacknowledged.decrementAndGet() == 0) {
+                        written.complete(null);
                     }
                 });
             } catch (RuntimeException e) {
-                // serialization, a closed producer, an interrupted metadata wait
-                ack.completeExceptionally(e);
+                // serialization, a closed producer, an interrupted or timed-out metadata wait
+                written.completeExceptionally(e);
+            }
+            if (written.isCompletedExceptionally()) {
+                break;
             }
         }
-        return CompletableFuture.allOf(acks);
+        return written;
     }
 
     @Override
